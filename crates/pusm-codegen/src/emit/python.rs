@@ -1,0 +1,1210 @@
+//! Python 3.8+: one module per schema file, dataclasses and `enum.IntEnum`s.
+//!
+//! Generated modules use the standard library only. Consecutive fixed-size
+//! fields are packed and unpacked with one precompiled module-level
+//! `struct.Struct` over a single `read_bytes`/`write_bytes`, and lists of
+//! fixed-size elements with one `struct` call per list, so a message costs a
+//! handful of calls on the memory rather than one per number. Which fields
+//! are fixed-size comes from [`Schema::fixed_size`], the layout crate's rule.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use pusm_schema::{EnumDef, FileId, Item, Schema, SchemaFile, StructDef, TypeId, TypeRef};
+
+use super::writer::{call_lines, Writer};
+use super::{default_variant, doc_lines, header_line, item_type, Emitter};
+use crate::names::{is_python_keyword, python_class, python_module, screaming, unique};
+
+/// The Python emitter: `robot.pusm` -> `robot.py`.
+///
+/// Each struct becomes a `@dataclasses.dataclass` with typed fields and
+/// defaults, a `FINGERPRINT` class variable and `write`, `read`,
+/// `write_checked`, `read_checked`; each enum an `enum.IntEnum` with
+/// SCREAMING_SNAKE_CASE members. Bad bytes raise `DecodeError`, a wrong
+/// fingerprint `SchemaMismatchError` (pusm's own classes when the `pusm`
+/// package is installed, local `ValueError` subclasses otherwise).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Python;
+
+/// Members every generated class has, which fields must not shadow.
+const GENERATED_MEMBERS: &[&str] = &["read", "write", "read_checked", "write_checked", "encoded_len", "FINGERPRINT"];
+/// Names the class body evaluates (field defaults), which a field must not shadow.
+const CLASS_BODY_NAMES: &[&str] = &["dataclasses", "list", "self"];
+/// Locals of the generated `read` methods (besides the per-depth temporaries).
+const READ_LOCALS: &[&str] = &["cls", "sm", "offset", "data", "values", "end", "value"];
+
+const WIDTH: usize = 99;
+const INDENT: &str = "    ";
+
+impl Emitter for Python {
+    fn file_name(&self, file: &SchemaFile) -> String {
+        format!("{}.py", python_module(&file.module))
+    }
+
+    fn emit(&self, schema: &Schema, file: FileId) -> String {
+        ModuleEmitter::new(schema, file).emit()
+    }
+}
+
+/// A module-level helper function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Helper {
+    ReadCount,
+    ReadStr,
+    WriteStr,
+    ReadBytes,
+    ReadEnum,
+    ToEnum,
+    CheckLen,
+    Int32,
+}
+
+/// A position in an unpacked tuple: a constant plus `stride * index` terms.
+#[derive(Debug, Clone, Default)]
+struct Pos {
+    terms: Vec<(String, usize)>,
+    constant: usize,
+}
+
+impl Pos {
+    fn plus(&self, n: usize) -> Pos {
+        Pos {
+            terms: self.terms.clone(),
+            constant: self.constant + n,
+        }
+    }
+
+    fn with_term(&self, index: &str, stride: usize) -> Pos {
+        let mut terms = self.terms.clone();
+        terms.push((index.to_owned(), stride));
+        Pos {
+            terms,
+            constant: self.constant,
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut parts: Vec<String> = self
+            .terms
+            .iter()
+            .map(|(index, stride)| if *stride == 1 { index.clone() } else { format!("{stride} * {index}") })
+            .collect();
+        if self.constant != 0 || parts.is_empty() {
+            parts.push(self.constant.to_string());
+        }
+        parts.join(" + ")
+    }
+}
+
+struct ModuleEmitter<'a> {
+    schema: &'a Schema,
+    file: FileId,
+    /// Module-level `struct.Struct` constants: (name, format), in first-use order.
+    structs: RefCell<Vec<(String, String)>>,
+    helpers: RefCell<BTreeSet<Helper>>,
+    /// Other generated modules this one refers to.
+    imports: RefCell<BTreeSet<FileId>>,
+    /// Whether the code calls `struct.pack`/`struct.unpack` directly.
+    uses_struct: RefCell<bool>,
+}
+
+impl<'a> ModuleEmitter<'a> {
+    fn new(schema: &'a Schema, file: FileId) -> Self {
+        ModuleEmitter {
+            schema,
+            file,
+            structs: RefCell::new(Vec::new()),
+            helpers: RefCell::new(BTreeSet::new()),
+            imports: RefCell::new(BTreeSet::new()),
+            uses_struct: RefCell::new(false),
+        }
+    }
+
+    fn emit(&self) -> String {
+        let schema_file = self.schema.file(self.file);
+        let mut body = Writer::new(INDENT);
+        for (index, item) in schema_file.items.iter().enumerate() {
+            body.line("");
+            body.line("");
+            match item {
+                Item::Enum(def) => self.enum_class(&mut body, def),
+                Item::Struct(def) => self.dataclass(&mut body, index, def),
+            }
+        }
+        let body = body.finish();
+
+        let mut w = Writer::new(INDENT);
+        w.line(format!("# {}", header_line(schema_file)));
+        docstring(&mut w, &schema_file.docs);
+        w.blank();
+        w.line("from __future__ import annotations");
+        w.blank();
+        let has_structs = schema_file.items.iter().any(|item| matches!(item, Item::Struct(_)));
+        let has_enums = schema_file.items.iter().any(|item| matches!(item, Item::Enum(_)));
+        let uses_struct = *self.uses_struct.borrow() || !self.structs.borrow().is_empty();
+        for (module, used) in [
+            ("dataclasses", has_structs),
+            ("enum", has_enums),
+            ("struct", uses_struct),
+            ("typing", has_structs),
+        ] {
+            if used {
+                w.line(format!("import {module}"));
+            }
+        }
+        let imports = self.imports.borrow();
+        if !imports.is_empty() {
+            w.blank();
+            for id in imports.iter() {
+                w.line(format!("import {}", python_module(&self.schema.file(*id).module)));
+            }
+        }
+        if has_structs {
+            w.blank();
+            w.lines(ERRORS.lines());
+        }
+        w.blank();
+        w.line("__all__ = [");
+        for item in &schema_file.items {
+            w.line(format!("    \"{}\",", python_class(item.name())));
+        }
+        w.line("]");
+        let structs = self.structs.borrow();
+        if !structs.is_empty() {
+            w.blank();
+            for (name, format) in structs.iter() {
+                w.line(format!("{name} = struct.Struct(\"<{format}\")"));
+            }
+        }
+        let mut out = w.finish();
+        out.push_str(&body);
+        for helper in self.helpers.borrow().iter() {
+            out.push_str("\n\n");
+            out.push_str(helper_source(*helper));
+        }
+        out
+    }
+
+    fn enum_class(&self, w: &mut Writer, def: &EnumDef) {
+        w.line(format!("class {}(enum.IntEnum):", python_class(&def.name)));
+        w.indent();
+        let has_doc = docstring(w, &def.docs);
+        if has_doc && !def.variants.is_empty() {
+            w.line("");
+        }
+        let mut taken = BTreeSet::new();
+        for variant in &def.variants {
+            let name = unique(member_name(&variant.name), &taken);
+            taken.insert(name.clone());
+            w.line(format!("{name} = {}", variant.value));
+            docstring(w, &variant.docs);
+        }
+        if def.variants.is_empty() && !has_doc {
+            w.line("pass");
+        }
+        w.dedent();
+    }
+
+    fn dataclass(&self, w: &mut Writer, index: usize, def: &StructDef) {
+        let class = python_class(&def.name);
+        let attrs = self.attrs(self.file, def);
+        let locals = read_locals(&attrs);
+        let fingerprint = self.schema.fingerprint(&item_type(self.file, index));
+
+        w.line("@dataclasses.dataclass");
+        w.line(format!("class {class}:"));
+        w.indent();
+        if docstring(w, &def.docs) {
+            w.line("");
+        }
+        w.line(format!("FINGERPRINT: typing.ClassVar[int] = 0x{fingerprint:08X}"));
+        w.line("\"\"\"FNV-1a 32 of this type's signature, which checked reads and writes compare.\"\"\"");
+        if !def.fields.is_empty() {
+            w.line("");
+        }
+        for (field, attr) in def.fields.iter().zip(&attrs) {
+            let hint = self.hint(&field.ty);
+            let default = self.default_value(&field.ty);
+            let line = format!("{attr}: {hint} = {default}");
+            if w.indentation().len() + line.len() > WIDTH {
+                if let Some(factory) = default.strip_prefix("dataclasses.field(default_factory=") {
+                    w.line(format!("{attr}: {hint} = dataclasses.field("));
+                    w.line(format!("    default_factory={}", factory.trim_end_matches(')')));
+                    w.line(")");
+                } else {
+                    w.line(line);
+                }
+            } else {
+                w.line(line);
+            }
+            docstring(w, &field.docs);
+        }
+
+        // write
+        w.line("");
+        w.line("def write(self, sm, offset: int) -> int:");
+        w.indent();
+        w.line("\"\"\"Writes this message at ``offset``; returns the offset just past it.\"\"\"");
+        for segment in self.segments(def) {
+            match segment {
+                Segment::Run(range) => self.write_run(w, def, &class, &attrs, range),
+                Segment::Single(i) => {
+                    let place = format!("{class}.{}", attrs[i]);
+                    self.write_var(w, &def.fields[i].ty, &format!("self.{}", attrs[i]), 0, &place);
+                }
+            }
+        }
+        w.line("return offset");
+        w.dedent();
+
+        // read
+        w.line("");
+        w.line("@classmethod");
+        w.line(format!("def read(cls, sm, offset: int) -> typing.Tuple[{class}, int]:"));
+        w.indent();
+        w.line("\"\"\"Reads a message at ``offset``; returns it and the offset just past it.");
+        w.line("");
+        w.line("Raises ``DecodeError`` when the bytes are not a valid message.");
+        w.line("\"\"\"");
+        for segment in self.segments(def) {
+            match segment {
+                Segment::Run(range) => self.read_run(w, def, &class, &attrs, &locals, range),
+                Segment::Single(i) => {
+                    let place = format!("{class}.{}", attrs[i]);
+                    self.read_var(w, &def.fields[i].ty, &locals[i], 0, &place);
+                }
+            }
+        }
+        w.lines(call_lines("return cls(", &locals, "), offset", w.indentation().len(), INDENT, WIDTH, true));
+        w.dedent();
+
+        // checked
+        self.helpers.borrow_mut().insert(Helper::Int32);
+        w.line("");
+        w.line("def write_checked(self, sm, offset: int) -> int:");
+        w.indent();
+        w.line("\"\"\"Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message.\"\"\"");
+        w.line("offset = sm.write_int32(offset, _int32(self.FINGERPRINT))");
+        w.line("return self.write(sm, offset)");
+        w.dedent();
+        w.line("");
+        w.line("@classmethod");
+        w.line(format!("def read_checked(cls, sm, offset: int) -> typing.Tuple[{class}, int]:"));
+        w.indent();
+        w.line("\"\"\"Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.");
+        w.line("");
+        w.line("Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers");
+        w.line("were built from different schemas).");
+        w.line("\"\"\"");
+        w.line("found, offset = sm.read_int32(offset)");
+        w.line("found &= 0xFFFFFFFF");
+        w.line("if found != cls.FINGERPRINT:");
+        w.line("    raise SchemaMismatchError(cls.FINGERPRINT, found)");
+        w.line("return cls.read(sm, offset)");
+        w.dedent();
+        w.dedent();
+    }
+
+    /// Splits the fields into runs of fixed-size fields and single
+    /// variable-size fields, in order.
+    fn segments(&self, def: &StructDef) -> Vec<Segment> {
+        let mut segments = Vec::new();
+        let mut start = None;
+        for (i, field) in def.fields.iter().enumerate() {
+            if self.schema.fixed_size(&field.ty).is_some() {
+                start.get_or_insert(i);
+            } else {
+                if let Some(first) = start.take() {
+                    segments.push(Segment::Run(first..i));
+                }
+                segments.push(Segment::Single(i));
+            }
+        }
+        if let Some(first) = start {
+            segments.push(Segment::Run(first..def.fields.len()));
+        }
+        segments
+    }
+
+    fn write_run(&self, w: &mut Writer, def: &StructDef, class: &str, attrs: &[String], range: std::ops::Range<usize>) {
+        if range.len() == 1 && is_scalar(self.schema, &def.fields[range.start].ty) {
+            let i = range.start;
+            let place = format!("{class}.{}", attrs[i]);
+            self.write_var(w, &def.fields[i].ty, &format!("self.{}", attrs[i]), 0, &place);
+            return;
+        }
+        let args: Vec<String> = range
+            .clone()
+            .flat_map(|i| {
+                let place = format!("{class}.{}", attrs[i]);
+                self.flatten(&def.fields[i].ty, &format!("self.{}", attrs[i]), 0, &place)
+            })
+            .collect();
+        if args.is_empty() {
+            return;
+        }
+        let name = self.run_struct(def, class, attrs, &range);
+        self.write_packed(w, &name, &args);
+    }
+
+    /// `offset = sm.write_bytes(offset, NAME.pack(args))`, wrapped when long.
+    fn write_packed(&self, w: &mut Writer, name: &str, args: &[String]) {
+        let indent = w.indentation().len();
+        let one_line = format!("offset = sm.write_bytes(offset, {name}.pack({}))", args.join(", "));
+        if indent + one_line.len() <= WIDTH {
+            w.line(one_line);
+            return;
+        }
+        w.line("offset = sm.write_bytes(");
+        w.indent();
+        w.line("offset,");
+        let one_line = format!("{name}.pack({}),", args.join(", "));
+        if indent + INDENT.len() + one_line.len() <= WIDTH {
+            w.line(one_line);
+        } else {
+            w.line(format!("{name}.pack("));
+            w.indent();
+            for arg in args {
+                if w.indentation().len() + arg.len() < WIDTH {
+                    w.line(format!("{arg},"));
+                } else {
+                    w.lines(wrap_generator(arg));
+                }
+            }
+            w.dedent();
+            w.line("),");
+        }
+        w.dedent();
+        w.line(")");
+    }
+
+    fn read_run(
+        &self,
+        w: &mut Writer,
+        def: &StructDef,
+        class: &str,
+        attrs: &[String],
+        locals: &[String],
+        range: std::ops::Range<usize>,
+    ) {
+        let fields = &def.fields[range.clone()];
+        if range.len() == 1 && is_scalar(self.schema, &fields[0].ty) {
+            let i = range.start;
+            let place = format!("{class}.{}", attrs[i]);
+            self.read_var(w, &def.fields[i].ty, &locals[i], 0, &place);
+            return;
+        }
+        let total: usize = fields.iter().filter_map(|field| self.schema.fixed_size(&field.ty)).sum();
+        if total == 0 {
+            for i in range {
+                let place = format!("{class}.{}", attrs[i]);
+                let value = self.build(&def.fields[i].ty, "()", &Pos::default(), None, 0, &place, "offset");
+                w.line(format!("{} = {value}", locals[i]));
+            }
+            return;
+        }
+        let name = self.run_struct(def, class, attrs, &range);
+        if fields.iter().all(|field| is_direct(&field.ty)) {
+            w.line(format!("data, offset = sm.read_bytes(offset, {name}.size)"));
+            let targets: Vec<String> = range.map(|i| locals[i].clone()).collect();
+            let one_line = format!("{} = {name}.unpack(data)", targets.join(", "));
+            if w.indentation().len() + one_line.len() <= WIDTH {
+                w.line(one_line);
+            } else {
+                w.line("(");
+                for target in &targets {
+                    w.line(format!("{INDENT}{target},"));
+                }
+                w.line(format!(") = {name}.unpack(data)"));
+            }
+            return;
+        }
+        let has_enums = fields.iter().any(|field| self.contains_enum(&field.ty));
+        if has_enums {
+            w.line(format!("data, end = sm.read_bytes(offset, {name}.size)"));
+        } else {
+            w.line(format!("data, offset = sm.read_bytes(offset, {name}.size)"));
+        }
+        w.line(format!("values = {name}.unpack(data)"));
+        let mut pos = Pos::default();
+        let mut byte_offset = 0;
+        let leaf_total = self.codes(&fields.iter().map(|field| field.ty.clone()).collect::<Vec<_>>()).len();
+        for i in range {
+            let ty = &def.fields[i].ty;
+            let place = format!("{class}.{}", attrs[i]);
+            let at = if byte_offset == 0 { "offset".to_owned() } else { format!("offset + {byte_offset}") };
+            let value = self.build(ty, "values", &pos, Some(leaf_total), 0, &place, &at);
+            w.lines(assign_lines(&locals[i], &value, w.indentation().len()));
+            pos = pos.plus(self.codes(std::slice::from_ref(ty)).len());
+            byte_offset += self.schema.fixed_size(ty).unwrap_or(0);
+        }
+        if has_enums {
+            w.line("offset = end");
+        }
+    }
+
+    /// The module-level `struct.Struct` of a run of fields.
+    fn run_struct(&self, def: &StructDef, class: &str, attrs: &[String], range: &std::ops::Range<usize>) -> String {
+        let types: Vec<TypeRef> = def.fields[range.clone()].iter().map(|field| field.ty.clone()).collect();
+        let hint = if range.len() == def.fields.len() {
+            format!("_{}", screaming(class))
+        } else {
+            format!("_{}_{}", screaming(class), attrs[range.start].trim_end_matches('_').to_uppercase())
+        };
+        self.struct_const(&hint, &self.format(&types))
+    }
+
+    /// A module-level `struct.Struct` for `format`, named `hint` (made
+    /// unique); the same hint and format share one constant.
+    fn struct_const(&self, hint: &str, format: &str) -> String {
+        let mut structs = self.structs.borrow_mut();
+        if let Some((name, _)) = structs.iter().find(|(name, existing)| {
+            existing == format && (name == hint || name.trim_end_matches('_') == hint)
+        }) {
+            return name.clone();
+        }
+        let taken: BTreeSet<String> = structs.iter().map(|(name, _)| name.clone()).collect();
+        let name = unique(hint.to_owned(), &taken);
+        structs.push((name.clone(), format.to_owned()));
+        name
+    }
+
+    /// Statements that read a `ty` at `offset` into the local `target`.
+    fn read_var(&self, w: &mut Writer, ty: &TypeRef, target: &str, depth: usize, place: &str) {
+        let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+        match ty {
+            TypeRef::Bool => w.line(format!("{target}, offset = sm.read_bool(offset)")),
+            TypeRef::Int32 => w.line(format!("{target}, offset = sm.read_int32(offset)")),
+            TypeRef::Float32 => w.line(format!("{target}, offset = sm.read_float32(offset)")),
+            TypeRef::String => {
+                self.need(Helper::ReadStr);
+                w.line(format!("{target}, offset = _read_str(sm, offset, \"{place}\")"));
+            }
+            TypeRef::Bytes => {
+                self.need(Helper::ReadBytes);
+                w.line(format!("{target}, offset = _read_bytes(sm, offset, \"{place}\")"));
+            }
+            TypeRef::Named(id) => match self.schema.item(*id) {
+                Item::Enum(_) => {
+                    self.need(Helper::ReadEnum);
+                    let class = self.class_ref(*id);
+                    w.line(format!("{target}, offset = _read_enum(sm, offset, {class}, \"{place}\")"));
+                }
+                Item::Struct(_) => {
+                    w.line(format!("{target}, offset = {}.read(sm, offset)", self.class_ref(*id)));
+                }
+            },
+            TypeRef::Array(element, len) => {
+                if let Some(size) = self.schema.fixed_size(ty) {
+                    if size == 0 {
+                        let value = self.build(ty, "()", &Pos::default(), None, depth, place, "offset");
+                        w.line(format!("{target} = {value}"));
+                        return;
+                    }
+                    let name = self.struct_const(&self.array_hint(place), &self.format(std::slice::from_ref(ty)));
+                    let at = if self.contains_enum(ty) {
+                        w.line(format!("data, end = sm.read_bytes(offset, {name}.size)"));
+                        true
+                    } else {
+                        w.line(format!("data, offset = sm.read_bytes(offset, {name}.size)"));
+                        false
+                    };
+                    let total = self.codes(std::slice::from_ref(ty)).len();
+                    w.line(format!("values = {name}.unpack(data)"));
+                    let value = self.build(ty, "values", &Pos::default(), Some(total), depth, place, "offset");
+                    w.lines(assign_lines(target, &value, w.indentation().len()));
+                    if at {
+                        w.line("offset = end");
+                    }
+                    return;
+                }
+                let item = format!("item{suffix}");
+                w.line(format!("{target} = []"));
+                w.line(format!("for _ in range({len}):"));
+                w.indent();
+                self.read_var(w, element, &item, depth + 1, place);
+                w.line(format!("{target}.append({item})"));
+                w.dedent();
+            }
+            TypeRef::List(element) => {
+                self.need(Helper::ReadCount);
+                let count = format!("count{suffix}");
+                w.line(format!("{count}, offset = _read_count(sm, offset, \"{place}\")"));
+                match self.schema.fixed_size(element) {
+                    Some(0) => {
+                        let value = self.build(element, "()", &Pos::default(), None, depth + 1, place, "offset");
+                        w.line(format!("{target} = [{value} for _ in range({count})]"));
+                    }
+                    Some(size) if is_direct(element) => {
+                        *self.uses_struct.borrow_mut() = true;
+                        let code = self.codes(std::slice::from_ref(element));
+                        let length = if size == 1 { count.clone() } else { format!("{size} * {count}") };
+                        w.line(format!("data, offset = sm.read_bytes(offset, {length})"));
+                        w.line(format!("{target} = list(struct.unpack(f\"<{{{count}}}{code}\", data))"));
+                    }
+                    Some(size) if self.is_enum(element) => {
+                        *self.uses_struct.borrow_mut() = true;
+                        self.need(Helper::ToEnum);
+                        let TypeRef::Named(id) = &**element else { unreachable!("an enum is named") };
+                        let class = self.class_ref(*id);
+                        w.line(format!("data, end = sm.read_bytes(offset, {size} * {count})"));
+                        let value = format!(
+                            "[_to_enum({class}, value, \"{place}\", offset) for value in struct.unpack(f\"<{{{count}}}i\", data)]"
+                        );
+                        w.lines(assign_lines(target, &value, w.indentation().len()));
+                        w.line("offset = end");
+                    }
+                    Some(_) => {
+                        let name = self.element_struct(element, place);
+                        let enums = self.contains_enum(element);
+                        if enums {
+                            w.line(format!("data, end = sm.read_bytes(offset, {name}.size * {count})"));
+                        } else {
+                            w.line(format!("data, offset = sm.read_bytes(offset, {name}.size * {count})"));
+                        }
+                        let total = self.codes(std::slice::from_ref(&**element)).len();
+                        let value = self.build(element, "values", &Pos::default(), Some(total), depth + 1, place, "offset");
+                        let value = format!("[{value} for values in {name}.iter_unpack(data)]");
+                        w.lines(assign_lines(target, &value, w.indentation().len()));
+                        if enums {
+                            w.line("offset = end");
+                        }
+                    }
+                    None => {
+                        let item = format!("item{suffix}");
+                        w.line(format!("{target} = []"));
+                        w.line(format!("for _ in range({count}):"));
+                        w.indent();
+                        self.read_var(w, element, &item, depth + 1, place);
+                        w.line(format!("{target}.append({item})"));
+                        w.dedent();
+                    }
+                }
+            }
+            TypeRef::Optional(inner) => {
+                let present = format!("present{suffix}");
+                w.line(format!("{present}, offset = sm.read_bool(offset)"));
+                w.line(format!("if {present}:"));
+                w.indent();
+                self.read_var(w, inner, target, depth + 1, place);
+                w.dedent();
+                w.line("else:");
+                w.line(format!("    {target} = None"));
+            }
+        }
+    }
+
+    /// Statements that write `expr` (of type `ty`) at `offset`.
+    fn write_var(&self, w: &mut Writer, ty: &TypeRef, expr: &str, depth: usize, place: &str) {
+        let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+        match ty {
+            TypeRef::Bool => w.line(format!("offset = sm.write_bool(offset, {expr})")),
+            TypeRef::Int32 => w.line(format!("offset = sm.write_int32(offset, {expr})")),
+            TypeRef::Float32 => w.line(format!("offset = sm.write_float32(offset, {expr})")),
+            TypeRef::String => {
+                self.need(Helper::WriteStr);
+                w.line(format!("offset = _write_str(sm, offset, {expr})"));
+            }
+            TypeRef::Bytes => {
+                w.line(format!("offset = sm.write_int32(offset, len({expr}))"));
+                w.line(format!("offset = sm.write_bytes(offset, {expr})"));
+            }
+            TypeRef::Named(id) => match self.schema.item(*id) {
+                Item::Enum(_) => w.line(format!("offset = sm.write_int32(offset, {expr})")),
+                Item::Struct(_) => w.line(format!("offset = {expr}.write(sm, offset)")),
+            },
+            TypeRef::Array(element, len) => {
+                if self.schema.fixed_size(ty).is_some() {
+                    let args = self.flatten(ty, expr, depth, place);
+                    let name = self.struct_const(&self.array_hint(place), &self.format(std::slice::from_ref(ty)));
+                    self.write_packed(w, &name, &args);
+                    return;
+                }
+                self.need(Helper::CheckLen);
+                let item = format!("item{suffix}");
+                w.line(format!("for {item} in _check_len({expr}, {len}, \"{place}\"):"));
+                w.indent();
+                self.write_var(w, element, &item, depth + 1, place);
+                w.dedent();
+            }
+            TypeRef::List(element) => {
+                w.line(format!("offset = sm.write_int32(offset, len({expr}))"));
+                match self.schema.fixed_size(element) {
+                    Some(0) => {}
+                    Some(_) if is_direct(element) || self.is_enum(element) => {
+                        *self.uses_struct.borrow_mut() = true;
+                        let code = self.codes(std::slice::from_ref(element));
+                        let value = format!("struct.pack(f\"<{{len({expr})}}{code}\", *{expr})");
+                        w.lines(call_lines("offset = sm.write_bytes(", &["offset".to_owned(), value], ")", w.indentation().len(), INDENT, WIDTH, true));
+                    }
+                    Some(_) => {
+                        let name = self.element_struct(element, place);
+                        let item = format!("item{suffix}");
+                        let args = self.flatten(element, &item, depth + 1, place);
+                        let value = format!("b\"\".join([{name}.pack({}) for {item} in {expr}])", args.join(", "));
+                        w.lines(call_lines("offset = sm.write_bytes(", &["offset".to_owned(), value], ")", w.indentation().len(), INDENT, WIDTH, true));
+                    }
+                    None => {
+                        let item = format!("item{suffix}");
+                        w.line(format!("for {item} in {expr}:"));
+                        w.indent();
+                        self.write_var(w, element, &item, depth + 1, place);
+                        w.dedent();
+                    }
+                }
+            }
+            TypeRef::Optional(inner) => {
+                w.line(format!("if {expr} is None:"));
+                w.line("    offset = sm.write_bool(offset, False)");
+                w.line("else:");
+                w.indent();
+                w.line("offset = sm.write_bool(offset, True)");
+                self.write_var(w, inner, expr, depth + 1, place);
+                w.dedent();
+            }
+        }
+    }
+
+    /// The `struct.Struct` of one element of a list of fixed-size `element`s.
+    fn element_struct(&self, element: &TypeRef, place: &str) -> String {
+        let hint = match element {
+            TypeRef::Named(id) => format!("_{}", screaming(&python_class(self.schema.item(*id).name()))),
+            _ => format!("{}_ITEM", self.array_hint(place)),
+        };
+        self.struct_const(&hint, &self.format(std::slice::from_ref(element)))
+    }
+
+    /// The constant name for a fixed array read or written on its own.
+    fn array_hint(&self, place: &str) -> String {
+        format!("_{}", screaming(&place.replace('.', "_")))
+    }
+
+    /// The arguments that pack `expr` (a fixed-size `ty`) into a `struct`.
+    fn flatten(&self, ty: &TypeRef, expr: &str, depth: usize, place: &str) -> Vec<String> {
+        match ty {
+            TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 => vec![expr.to_owned()],
+            TypeRef::Named(id) => match self.schema.item(*id) {
+                Item::Enum(_) => vec![expr.to_owned()],
+                Item::Struct(def) => {
+                    let attrs = self.attrs(id.file, def);
+                    def.fields
+                        .iter()
+                        .zip(&attrs)
+                        .flat_map(|(field, attr)| self.flatten(&field.ty, &format!("{expr}.{attr}"), depth, place))
+                        .collect()
+                }
+            },
+            TypeRef::Array(element, len) => {
+                self.need(Helper::CheckLen);
+                let checked = format!("_check_len({expr}, {len}, \"{place}\")");
+                if is_scalar(self.schema, element) {
+                    return vec![format!("*{checked}")];
+                }
+                let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+                let item = format!("item{suffix}");
+                let value = format!("value{suffix}");
+                let inner = self.flatten(element, &item, depth + 1, place);
+                let iterable = match inner.as_slice() {
+                    [single] if single.starts_with('*') => single[1..].to_owned(),
+                    [single] => format!("({single},)"),
+                    _ => format!("({})", inner.join(", ")),
+                };
+                vec![format!("*({value} for {item} in {checked} for {value} in {iterable})")]
+            }
+            // Not fixed-size: never part of a packed run.
+            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_) => vec![expr.to_owned()],
+        }
+    }
+
+    /// The expression that rebuilds a fixed-size `ty` from the unpacked
+    /// tuple `values`, starting at `pos`. `total` is the tuple's length when
+    /// known, so a slice of all of it can be written as the tuple itself.
+    #[allow(clippy::too_many_arguments)]
+    fn build(&self, ty: &TypeRef, values: &str, pos: &Pos, total: Option<usize>, depth: usize, place: &str, at: &str) -> String {
+        match ty {
+            TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 => format!("{values}[{}]", pos.render()),
+            TypeRef::Named(id) => match self.schema.item(*id) {
+                Item::Enum(_) => {
+                    self.need(Helper::ToEnum);
+                    format!("_to_enum({}, {values}[{}], \"{place}\", {at})", self.class_ref(*id), pos.render())
+                }
+                Item::Struct(def) => {
+                    let class = self.class_ref(*id);
+                    if def.fields.is_empty() {
+                        return format!("{class}()");
+                    }
+                    if def.fields.iter().all(|field| is_direct(&field.ty)) {
+                        return format!("{class}(*{})", slice(values, pos, def.fields.len(), total));
+                    }
+                    let mut args = Vec::new();
+                    let mut pos = pos.clone();
+                    for field in &def.fields {
+                        args.push(self.build(&field.ty, values, &pos, None, depth, place, at));
+                        pos = pos.plus(self.codes(std::slice::from_ref(&field.ty)).len());
+                    }
+                    format!("{class}({})", args.join(", "))
+                }
+            },
+            TypeRef::Array(element, len) => {
+                if is_direct(element) {
+                    return format!("list({})", slice(values, pos, *len, total));
+                }
+                if self.is_enum(element) {
+                    let TypeRef::Named(id) = &**element else { unreachable!("an enum is named") };
+                    self.need(Helper::ToEnum);
+                    return format!(
+                        "[_to_enum({}, value, \"{place}\", {at}) for value in {}]",
+                        self.class_ref(*id),
+                        slice(values, pos, *len, total)
+                    );
+                }
+                let index = loop_index(depth);
+                let stride = self.codes(std::slice::from_ref(&**element)).len();
+                let inner = self.build(element, values, &pos.with_term(&index, stride), None, depth + 1, place, at);
+                format!("[{inner} for {index} in range({len})]")
+            }
+            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_) => {
+                unreachable!("only fixed-size types are unpacked")
+            }
+        }
+    }
+
+    /// The `struct` format of a sequence of fixed-size types, run-length
+    /// encoded (`i?f3f`).
+    fn format(&self, types: &[TypeRef]) -> String {
+        let codes = self.codes(types);
+        let mut out = String::new();
+        let mut chars = codes.chars().peekable();
+        while let Some(code) = chars.next() {
+            let mut count = 1;
+            while chars.peek() == Some(&code) {
+                chars.next();
+                count += 1;
+            }
+            if count > 1 {
+                let _ = write!(out, "{count}");
+            }
+            out.push(code);
+        }
+        out
+    }
+
+    /// One `struct` code per value of a fixed-size type (`?` bool, `i` int32
+    /// and enums, `f` float32).
+    fn codes(&self, types: &[TypeRef]) -> String {
+        let mut out = String::new();
+        for ty in types {
+            self.push_codes(ty, &mut out);
+        }
+        out
+    }
+
+    fn push_codes(&self, ty: &TypeRef, out: &mut String) {
+        match ty {
+            TypeRef::Bool => out.push('?'),
+            TypeRef::Int32 => out.push('i'),
+            TypeRef::Float32 => out.push('f'),
+            TypeRef::Named(id) => match self.schema.item(*id) {
+                Item::Enum(_) => out.push('i'),
+                Item::Struct(def) => {
+                    for field in &def.fields {
+                        self.push_codes(&field.ty, out);
+                    }
+                }
+            },
+            TypeRef::Array(element, len) => {
+                let mut one = String::new();
+                self.push_codes(element, &mut one);
+                out.push_str(&one.repeat(*len));
+            }
+            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_) => {}
+        }
+    }
+
+    fn is_enum(&self, ty: &TypeRef) -> bool {
+        matches!(ty, TypeRef::Named(id) if matches!(self.schema.item(*id), Item::Enum(_)))
+    }
+
+    fn contains_enum(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(id) => match self.schema.item(*id) {
+                Item::Enum(_) => true,
+                Item::Struct(def) => def.fields.iter().any(|field| self.contains_enum(&field.ty)),
+            },
+            TypeRef::Array(element, _) | TypeRef::List(element) | TypeRef::Optional(element) => {
+                self.contains_enum(element)
+            }
+            TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 | TypeRef::String | TypeRef::Bytes => false,
+        }
+    }
+
+    /// The type hint of `ty`.
+    fn hint(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Bool => "bool".to_owned(),
+            TypeRef::Int32 => "int".to_owned(),
+            TypeRef::Float32 => "float".to_owned(),
+            TypeRef::String => "str".to_owned(),
+            TypeRef::Bytes => "bytes".to_owned(),
+            TypeRef::Named(id) => self.class_ref(*id),
+            TypeRef::List(element) | TypeRef::Array(element, _) => format!("typing.List[{}]", self.hint(element)),
+            TypeRef::Optional(inner) => format!("typing.Optional[{}]", self.hint(inner)),
+        }
+    }
+
+    /// The default of a field of type `ty`, as written in the class body.
+    fn default_value(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::List(_) => "dataclasses.field(default_factory=list)".to_owned(),
+            TypeRef::Named(id) if matches!(self.schema.item(*id), Item::Struct(_)) => {
+                format!("dataclasses.field(default_factory={})", self.class_ref(*id))
+            }
+            TypeRef::Array(..) => format!("dataclasses.field(default_factory=lambda: {})", self.value(ty, 0)),
+            _ => self.value(ty, 0),
+        }
+    }
+
+    /// A fresh default value of `ty`, as an expression.
+    fn value(&self, ty: &TypeRef, depth: usize) -> String {
+        match ty {
+            TypeRef::Bool => "False".to_owned(),
+            TypeRef::Int32 => "0".to_owned(),
+            TypeRef::Float32 => "0.0".to_owned(),
+            TypeRef::String => "\"\"".to_owned(),
+            TypeRef::Bytes => "b\"\"".to_owned(),
+            TypeRef::Optional(_) => "None".to_owned(),
+            TypeRef::List(_) => "[]".to_owned(),
+            TypeRef::Named(id) => match self.schema.item(*id) {
+                Item::Enum(def) => {
+                    let member = member_names(def)[default_variant(def)].clone();
+                    format!("{}.{member}", self.class_ref(*id))
+                }
+                Item::Struct(_) => format!("{}()", self.class_ref(*id)),
+            },
+            TypeRef::Array(element, len) => {
+                let immutable = is_scalar(self.schema, element) || matches!(**element, TypeRef::String | TypeRef::Bytes | TypeRef::Optional(_));
+                if immutable {
+                    format!("[{}] * {len}", self.value(element, depth + 1))
+                } else {
+                    format!("[{} for _ in range({len})]", self.value(element, depth + 1))
+                }
+            }
+        }
+    }
+
+    /// A class by the name that reaches it from this module (`Command`, `common.Vec3`).
+    fn class_ref(&self, id: TypeId) -> String {
+        let name = python_class(self.schema.item(id).name());
+        if id.file == self.file {
+            name
+        } else {
+            self.imports.borrow_mut().insert(id.file);
+            format!("{}.{name}", python_module(&self.schema.file(id.file).module))
+        }
+    }
+
+    /// The attribute names of the fields of `def`, a struct of `file`.
+    fn attrs(&self, file: FileId, def: &StructDef) -> Vec<String> {
+        let mut taken: BTreeSet<String> = GENERATED_MEMBERS
+            .iter()
+            .chain(CLASS_BODY_NAMES)
+            .map(|name| (*name).to_owned())
+            .chain(self.reachable_modules(file))
+            .collect();
+        def.fields
+            .iter()
+            .map(|field| {
+                let mut name = field.name.clone();
+                if is_python_keyword(&name) || taken.contains(&name) {
+                    name = unique(format!("{name}_"), &taken);
+                }
+                taken.insert(name.clone());
+                name
+            })
+            .collect()
+    }
+
+    /// The module names of every file `file` imports, directly or not.
+    fn reachable_modules(&self, file: FileId) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![file];
+        let mut names = BTreeSet::new();
+        while let Some(current) = stack.pop() {
+            for import in &self.schema.file(current).imports {
+                if seen.insert(*import) {
+                    names.insert(python_module(&self.schema.file(*import).module));
+                    stack.push(*import);
+                }
+            }
+        }
+        names
+    }
+
+    fn need(&self, helper: Helper) {
+        let mut helpers = self.helpers.borrow_mut();
+        helpers.insert(helper);
+        match helper {
+            Helper::ReadStr | Helper::ReadBytes => {
+                helpers.insert(Helper::ReadCount);
+            }
+            Helper::ReadEnum => {
+                helpers.insert(Helper::ToEnum);
+            }
+            _ => {}
+        }
+    }
+}
+
+enum Segment {
+    /// Consecutive fixed-size fields.
+    Run(std::ops::Range<usize>),
+    /// One variable-size field.
+    Single(usize),
+}
+
+/// bool, int32 or float32: one value, no conversion.
+fn is_direct(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32)
+}
+
+/// A primitive or an enum: one primitive call on the memory.
+fn is_scalar(schema: &Schema, ty: &TypeRef) -> bool {
+    is_direct(ty) || matches!(ty, TypeRef::Named(id) if matches!(schema.item(*id), Item::Enum(_)))
+}
+
+/// `values[a:b]`, or `values` when the slice is all of it.
+fn slice(values: &str, pos: &Pos, len: usize, total: Option<usize>) -> String {
+    if pos.terms.is_empty() && pos.constant == 0 && total == Some(len) {
+        return values.to_owned();
+    }
+    let end = pos.plus(len);
+    if pos.terms.is_empty() {
+        format!("{values}[{}:{}]", pos.render(), end.render())
+    } else {
+        format!("{values}[{} : {}]", pos.render(), end.render())
+    }
+}
+
+fn loop_index(depth: usize) -> String {
+    match depth {
+        0 => "i".to_owned(),
+        1 => "j".to_owned(),
+        2 => "k".to_owned(),
+        _ => format!("i{depth}"),
+    }
+}
+
+/// The member name of an enum variant (`Move` -> `MOVE`).
+fn member_name(name: &str) -> String {
+    let name = screaming(name);
+    if name.is_empty() || name.starts_with('_') {
+        format!("V{name}")
+    } else {
+        name
+    }
+}
+
+/// The member names of every variant of `def`, made unique.
+fn member_names(def: &EnumDef) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    def.variants
+        .iter()
+        .map(|variant| {
+            let name = unique(member_name(&variant.name), &taken);
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+/// The locals `read` keeps the fields in: the attribute names, escaped when
+/// they would shadow a parameter or a temporary.
+fn read_locals(attrs: &[String]) -> Vec<String> {
+    let mut taken: BTreeSet<String> = READ_LOCALS.iter().map(|name| (*name).to_owned()).collect();
+    attrs
+        .iter()
+        .map(|attr| {
+            let is_temporary = ["count", "item", "present"].iter().any(|prefix| {
+                attr.strip_prefix(prefix)
+                    .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+            });
+            let name = if is_temporary || taken.contains(attr) {
+                unique(format!("{attr}_"), &taken)
+            } else {
+                attr.clone()
+            };
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+/// A starred generator argument (`*(a for b in c for d in e)`) over several
+/// lines, one clause per line, as Black formats it; other arguments unchanged.
+fn wrap_generator(arg: &str) -> Vec<String> {
+    let Some(inner) = arg.strip_prefix("*(").and_then(|rest| rest.strip_suffix(')')) else {
+        return vec![format!("{arg},")];
+    };
+    let mut clauses = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = inner.as_bytes();
+    for (index, byte) in bytes.iter().enumerate() {
+        match byte {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b' ' if depth == 0 && inner[index..].starts_with(" for ") => {
+                clauses.push(inner[start..index].to_owned());
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    clauses.push(inner[start..].to_owned());
+    let mut lines = vec!["*(".to_owned()];
+    lines.extend(clauses.into_iter().map(|clause| format!("{INDENT}{clause}")));
+    lines.push("),".to_owned());
+    lines
+}
+
+/// `target = value`, wrapping a long comprehension over three lines.
+fn assign_lines(target: &str, value: &str, indent: usize) -> Vec<String> {
+    let line = format!("{target} = {value}");
+    if indent + line.len() <= WIDTH {
+        return vec![line];
+    }
+    if let Some(inner) = value.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+        if let Some(split) = inner.rfind(" for ") {
+            return vec![
+                format!("{target} = ["),
+                format!("{INDENT}{}", &inner[..split]),
+                format!("{INDENT}{}", &inner[split + 1..]),
+                "]".to_owned(),
+            ];
+        }
+    }
+    vec![line]
+}
+
+/// Writes `docs` as a docstring at the current indentation; returns whether
+/// there was one.
+fn docstring(w: &mut Writer, docs: &[String]) -> bool {
+    let lines: Vec<String> = doc_lines(docs).iter().map(|line| escape_docstring(line)).collect();
+    match lines.as_slice() {
+        [] => false,
+        [line] => {
+            w.line(format!("\"\"\"{line}\"\"\""));
+            true
+        }
+        [first, rest @ ..] => {
+            w.line(format!("\"\"\"{first}"));
+            w.lines(rest);
+            w.line("\"\"\"");
+            true
+        }
+    }
+}
+
+fn escape_docstring(line: &str) -> String {
+    let mut escaped = line.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
+    if escaped.ends_with('"') && !escaped.ends_with("\\\"") {
+        escaped.pop();
+        escaped.push_str("\\\"");
+    }
+    escaped
+}
+
+/// The error classes, pusm's own when the runtime is installed.
+const ERRORS: &str = r#"try:
+    from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
+except ImportError:  # the original package, or none
+    class SchemaMismatchError(ValueError):
+        """A checked read found the fingerprint of another message type."""
+
+        def __init__(self, expected: int, found: int) -> None:
+            super().__init__(
+                "schema mismatch: expected fingerprint 0x%08x, found 0x%08x" % (expected, found)
+            )
+            self.expected = expected
+            self.found = found
+
+    class DecodeError(ValueError):
+        """Bytes that no message encodes: a negative length, invalid UTF-8, an unknown
+        enum value.""""#;
+
+fn helper_source(helper: Helper) -> &'static str {
+    match helper {
+        Helper::ReadCount => {
+            r#"def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
+    """Reads a length or an element count; a negative one is a DecodeError."""
+    count, end = sm.read_int32(offset)
+    if count < 0:
+        raise DecodeError(f"{where}: negative length {count} at offset {offset}")
+    return count, end
+"#
+        }
+        Helper::ReadStr => {
+            r#"def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
+    """Reads an int32 byte length, then that many bytes of UTF-8."""
+    length, end = _read_count(sm, offset, where)
+    data, end = sm.read_bytes(end, length)
+    try:
+        return str(data, "utf-8"), end
+    except UnicodeDecodeError as error:
+        raise DecodeError(
+            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
+        ) from None
+"#
+        }
+        Helper::WriteStr => {
+            r#"def _write_str(sm, offset: int, value: str) -> int:
+    """Writes an int32 byte length, then the UTF-8 bytes of ``value``."""
+    data = value.encode("utf-8")
+    offset = sm.write_int32(offset, len(data))
+    return sm.write_bytes(offset, data)
+"#
+        }
+        Helper::ReadBytes => {
+            r#"def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
+    """Reads an int32 length, then that many bytes."""
+    length, end = _read_count(sm, offset, where)
+    return sm.read_bytes(end, length)
+"#
+        }
+        Helper::ReadEnum => {
+            r#"def _read_enum(sm, offset: int, enum_type, where: str):
+    """Reads an int32 that must be a value of ``enum_type``."""
+    value, end = sm.read_int32(offset)
+    return _to_enum(enum_type, value, where, offset), end
+"#
+        }
+        Helper::ToEnum => {
+            r#"def _to_enum(enum_type, value: int, where: str, offset: int):
+    """The member of ``enum_type`` with this value; any other value is a DecodeError."""
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise DecodeError(
+            f"{where}: invalid value {value} at offset {offset} for enum {enum_type.__name__}"
+        ) from None
+"#
+        }
+        Helper::CheckLen => {
+            r#"def _check_len(value, length: int, where: str):
+    """``value``, when it has exactly ``length`` elements; a ValueError otherwise."""
+    if value is None or len(value) != length:
+        found = "None" if value is None else f"{len(value)} elements"
+        raise ValueError(f"{where} must have exactly {length} elements, found {found}")
+    return value
+"#
+        }
+        Helper::Int32 => {
+            r#"def _int32(value: int) -> int:
+    """The int32 with the same 32 bits as ``value`` (0 to 2**32 - 1)."""
+    return value - 0x1_0000_0000 if value >= 0x8000_0000 else value
+"#
+        }
+    }
+}

@@ -1,0 +1,295 @@
+"""Round-trips every generated Python message type over an in-memory memory.
+
+Run by tests/python.rs as ``python3 roundtrip.py GENERATED_DIR FINGERPRINTS_FILE``:
+GENERATED_DIR holds the modules generated from the schemas, FINGERPRINTS_FILE has
+one ``module.Type 0x... SIGNATURE`` line per struct, computed by the Rust side
+(``Schema::fingerprint`` and ``Schema::signature``). Random values follow the
+signature (the exact schema types, fixed-array lengths included), with the
+dataclass's type hints for the classes.
+
+Checks, for every struct type: the fingerprint equals the Rust one; default and
+random values survive ``write``/``read`` and ``write_checked``/``read_checked``
+at a non-zero offset, with the returned offsets agreeing; ``read_checked`` of
+another type's bytes raises ``SchemaMismatchError``. Then the error paths
+(negative lengths, unknown enum values, invalid UTF-8, wrong fixed-array
+lengths) and the fast paths (one ``read_bytes``/``write_bytes`` per fixed run).
+Prints ``N passed, 0 failed`` at the end; any failure raises.
+"""
+
+import collections
+import dataclasses
+import enum
+import importlib
+import random
+import struct
+import sys
+import typing
+
+
+class Memory:
+    """A stand-in for SharedMemory: the seed's primitive methods over a bytearray.
+
+    It has no ``read_string``/``write_string``: generated code must not call them.
+    """
+
+    def __init__(self, data=b""):
+        self.data = bytearray(data)
+        self.calls = collections.Counter()
+
+    def _read(self, name, offset, length):
+        self.calls[name] += 1
+        if offset < 0 or length < 0 or offset + length > len(self.data):
+            raise IndexError(f"{length} bytes at {offset} past the end ({len(self.data)})")
+        return bytes(self.data[offset : offset + length])
+
+    def _write(self, name, offset, data):
+        self.calls[name] += 1
+        end = offset + len(data)
+        if end > len(self.data):
+            self.data.extend(bytes(end - len(self.data)))
+        self.data[offset:end] = data
+        return end
+
+    def read_bool(self, offset):
+        return self._read("read_bool", offset, 1) != b"\x00", offset + 1
+
+    def read_int32(self, offset):
+        return struct.unpack("<i", self._read("read_int32", offset, 4))[0], offset + 4
+
+    def read_float32(self, offset):
+        return struct.unpack("<f", self._read("read_float32", offset, 4))[0], offset + 4
+
+    def read_bytes(self, offset, length):
+        return self._read("read_bytes", offset, length), offset + length
+
+    def write_bool(self, offset, value):
+        return self._write("write_bool", offset, b"\x01" if value else b"\x00")
+
+    def write_int32(self, offset, value):
+        return self._write("write_int32", offset, struct.pack("<i", value))
+
+    def write_float32(self, offset, value):
+        return self._write("write_float32", offset, struct.pack("<f", value))
+
+    def write_bytes(self, offset, data):
+        return self._write("write_bytes", offset, bytes(data))
+
+
+def parse_signature(text):
+    """The type tree of a signature (``PROTOCOL.md``, "Fingerprint"), as tuples:
+    ``("bool",)``, ``("list", t)``, ``("array", t, n)``, ``("optional", t)``,
+    ``("enum", name)``, ``("struct", name, [t, ...])``."""
+    position = 0
+
+    def parse():
+        nonlocal position
+        if text.startswith("[", position):
+            position += 1
+            element = parse()
+            if text[position] == ";":
+                end = text.index("]", position)
+                node = ("array", element, int(text[position + 1 : end]))
+                position = end + 1
+            else:
+                position += 1
+                node = ("list", element)
+        else:
+            start = position
+            while position < len(text) and (text[position].isalnum() or text[position] == "_"):
+                position += 1
+            name = text[start:position]
+            if position < len(text) and text[position] == "(":
+                position = text.index(")", position) + 1
+                node = ("enum", name)
+            elif position < len(text) and text[position] == "{":
+                position += 1
+                fields = []
+                while text[position] != "}":
+                    position = text.index(":", position) + 1
+                    fields.append(parse())
+                    if text[position] == ",":
+                        position += 1
+                position += 1
+                node = ("struct", name, fields)
+            else:
+                node = (name,)
+        while position < len(text) and text[position] == "?":
+            position += 1
+            node = ("optional", node)
+        return node
+
+    node = parse()
+    assert position == len(text), (text, position)
+    return node
+
+
+def hint_args(hint):
+    return getattr(hint, "__args__", ())
+
+
+def random_value(rng, node, hint):
+    """A random value of the schema type ``node``; ``hint`` (the Python type
+    hint of the same value) gives the classes."""
+    kind = node[0]
+    if kind == "optional":
+        if rng.random() < 0.3:
+            return None
+        inner_hint = next(arg for arg in hint_args(hint) if arg is not type(None))
+        return random_value(rng, node[1], inner_hint)
+    if kind == "list":
+        (element_hint,) = hint_args(hint)
+        return [random_value(rng, node[1], element_hint) for _ in range(rng.randint(0, 3))]
+    if kind == "array":
+        (element_hint,) = hint_args(hint)
+        return [random_value(rng, node[1], element_hint) for _ in range(node[2])]
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "int32":
+        return rng.choice([0, 1, -1, 2**31 - 1, -(2**31), rng.randint(-(2**31), 2**31 - 1)])
+    if kind == "float32":
+        return rng.randint(-4000, 4000) / 8  # exact in float32
+    if kind == "string":
+        return rng.choice(["", "a", "h\u00e9llo \u2713", "\u65e5\u672c", "x" * 40])
+    if kind == "bytes":
+        return bytes(rng.randrange(256) for _ in range(rng.randint(0, 6)))
+    if kind == "enum":
+        assert issubclass(hint, enum.IntEnum), hint
+        return rng.choice(list(hint))
+    if kind == "struct":
+        return random_message(rng, hint, node)
+    raise AssertionError(f"unexpected type {node!r}")
+
+
+def random_message(rng, cls, node):
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    fields = dataclasses.fields(cls)
+    assert len(fields) == len(node[2]), (cls, node)
+    values = {field.name: random_value(rng, field_node, hints[field.name]) for field, field_node in zip(fields, node[2])}
+    return cls(**values)
+
+
+def round_trip(cls, value, offset=3):
+    memory = Memory(b"\xAA" * offset)
+    end = value.write(memory, offset)
+    assert end == len(memory.data), (cls.__name__, end, len(memory.data))
+    back, back_end = cls.read(memory, offset)
+    assert back == value, (cls.__name__, value, back)
+    assert back_end == end, (cls.__name__, back_end, end)
+    # The same bytes again: encoding is a function of the value.
+    again = Memory(b"\xAA" * offset)
+    back.write(again, offset)
+    assert again.data == memory.data, cls.__name__
+
+    checked = Memory()
+    checked_end = value.write_checked(checked, 0)
+    assert checked_end == 4 + end - offset
+    assert struct.unpack_from("<I", checked.data, 0)[0] == cls.FINGERPRINT
+    back, back_end = cls.read_checked(checked, 0)
+    assert back == value and back_end == checked_end, cls.__name__
+    return bytes(memory.data[offset:])
+
+
+def expect(error_type, function, *words):
+    try:
+        function()
+    except error_type as error:
+        text = str(error)
+        for word in words:
+            assert word in text, (text, word)
+        return error
+    raise AssertionError(f"no {error_type.__name__} raised; expected one mentioning {words}")
+
+
+def main():
+    directory, fingerprints_file = sys.argv[1], sys.argv[2]
+    sys.path.insert(0, directory)
+    expected = {}
+    signatures = {}
+    with open(fingerprints_file) as lines:
+        for line in lines:
+            name, value, signature = line.split()
+            expected[name] = int(value, 16)
+            signatures[name] = parse_signature(signature)
+
+    passed = 0
+    classes = []
+    for name in sorted({key.split(".")[0] for key in expected}):
+        module = importlib.import_module(name)
+        for attribute in module.__all__:
+            cls = getattr(module, attribute)
+            if dataclasses.is_dataclass(cls):
+                classes.append((name, cls))
+
+    # Fingerprints: exactly the structs the Rust side knows, with its values.
+    seen = {f"{module}.{cls.__name__}": cls.FINGERPRINT for module, cls in classes}
+    assert seen == expected, (seen, expected)
+    passed += 1
+
+    rng = random.Random(20240601)
+    for module, cls in classes:
+        round_trip(cls, cls())
+        node = signatures[f"{module}.{cls.__name__}"]
+        for _ in range(25):
+            round_trip(cls, random_message(rng, cls, node))
+        passed += 1
+
+    # A checked read of another type's bytes is a schema mismatch.
+    (_, first), (_, second) = classes[0], classes[1]
+    memory = Memory()
+    first().write_checked(memory, 0)
+    error = expect(ValueError, lambda: second.read_checked(memory, 0), "schema mismatch")
+    assert type(error).__name__ == "SchemaMismatchError"
+    assert f"0x{second.FINGERPRINT:08x}" in str(error) and f"0x{first.FINGERPRINT:08x}" in str(error)
+    passed += 1
+
+    modules = {module: sys.modules[module] for module, _ in classes}
+    if "edge_cases" in modules and "robot" in modules:
+        edge, robot, common = modules["edge_cases"], modules["robot"], sys.modules["common"]
+        decode_error = edge.DecodeError
+
+        # A negative list count.
+        memory = Memory(struct.pack("<i", -1))
+        expect(decode_error, lambda: edge.Nested.read(memory, 0), "Nested.matrix", "-1", "offset 0")
+        # An unknown enum value, alone and inside a packed run.
+        memory = Memory(struct.pack("<i", 99) + bytes(64))
+        expect(decode_error, lambda: robot.Action.read(memory, 0), "Action.command", "99", "Command")
+        pose = edge.Pose()
+        memory = Memory()
+        pose.write(memory, 0)
+        memory.data[21:25] = struct.pack("<i", 5)
+        expect(decode_error, lambda: edge.Pose.read(memory, 0), "Pose.team", "5", "offset 21")
+        # Invalid UTF-8 (the string's length prefix is at offset 4).
+        memory = Memory(struct.pack("<ii", 7, 2) + b"\xc3\x28" + bytes(64))
+        expect(decode_error, lambda: edge.Keywords.read(memory, 0), "Keywords.class_", "UTF-8", "offset 4")
+        # Fixed arrays of the wrong length, outer and inner.
+        expect(ValueError, lambda: robot.Action(gains=[1.0]).write(Memory(), 0), "Action.gains", "3")
+        expect(ValueError, lambda: edge.Nested(grid=[[0.0, 0.0]] * 2 + [[0.0]]).write(Memory(), 0), "Nested.grid", "2")
+        expect(ValueError, lambda: robot.Observation(corners=None).write(Memory(), 0), "Observation.corners")
+        passed += 1
+
+        # Fast paths: one block per fixed run, one call per list of numbers.
+        memory = Memory()
+        edge.Pose(team=common.Team.BLUE).write(memory, 0)
+        assert memory.calls == {"write_bytes": 1}, memory.calls
+        memory.calls.clear()
+        edge.Pose.read(memory, 0)
+        assert memory.calls == {"read_bytes": 1}, memory.calls
+        observation = robot.Observation(rays=[float(i) for i in range(1000)], name="n")
+        memory = Memory()
+        observation.write(memory, 0)
+        assert sum(memory.calls.values()) <= 12, memory.calls
+        memory.calls.clear()
+        assert robot.Observation.read(memory, 0)[0] == observation
+        assert sum(memory.calls.values()) <= 12, memory.calls
+        # Bools read from a packed run are True for any non-zero byte.
+        memory = Memory()
+        edge.Pose(visible=True).write(memory, 0)
+        memory.data[16] = 7
+        assert edge.Pose.read(memory, 0)[0].visible is True
+        passed += 1
+
+    print(f"{passed} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()

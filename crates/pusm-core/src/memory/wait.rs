@@ -1,0 +1,98 @@
+//! How a blocked side waits for its turn.
+
+use std::time::{Duration, Instant};
+
+/// How [`SharedMemory`](crate::SharedMemory) waits while the peer holds control.
+///
+/// The seed spins at 100% of a core for as long as it waits. pusm's default
+/// keeps the seed's latency for quick handoffs and stops burning the core for
+/// slow ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum WaitStrategy {
+    /// Spin on the flag the whole time: the lowest latency, one full core while waiting.
+    Spin,
+    /// Spin for about 50 µs, then yield the CPU for a while, then sleep with
+    /// a backoff that doubles from 20 µs up to 1 ms. A quick handoff is caught
+    /// while spinning; a long wait costs a fraction of a percent of a core.
+    #[default]
+    Adaptive,
+}
+
+const SPIN_PHASE: Duration = Duration::from_micros(50);
+const YIELD_PHASE: Duration = Duration::from_micros(250);
+const FIRST_SLEEP: Duration = Duration::from_micros(20);
+const MAX_SLEEP: Duration = Duration::from_millis(1);
+/// Spins between two looks at the clock.
+const SPINS_PER_CHECKPOINT: u32 = 256;
+/// How often a waiting side asks whether its peer is still alive.
+const PROBE_INTERVAL: Duration = Duration::from_millis(10);
+/// How often it asks while it has not yet seen the peer alive: a peer that
+/// crashes soon after joining must not slip between two looks.
+const FIRST_PROBE_INTERVAL: Duration = Duration::from_millis(1);
+
+/// The state of one wait: which phase it is in and when to look at the clock.
+pub(crate) struct Backoff {
+    strategy: WaitStrategy,
+    started: Instant,
+    spins: u32,
+    sleep: Duration,
+    last_probe: Instant,
+}
+
+impl Backoff {
+    pub(crate) fn new(strategy: WaitStrategy) -> Self {
+        let now = Instant::now();
+        Backoff {
+            strategy,
+            started: now,
+            spins: 0,
+            sleep: FIRST_SLEEP,
+            // Probe at once: a peer that dies early must have been seen alive.
+            last_probe: now.checked_sub(PROBE_INTERVAL).unwrap_or(now),
+        }
+    }
+
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// True when the caller should look at the clock (timeout) now: every few
+    /// hundred spins, and on every yield or sleep.
+    pub(crate) fn at_checkpoint(&self) -> bool {
+        self.spins % SPINS_PER_CHECKPOINT == 0
+    }
+
+    /// True when it is time to check the peer's liveness: every 10 ms, or
+    /// every 1 ms until the peer has been `seen` alive.
+    pub(crate) fn probe_due(&mut self, seen: bool) -> bool {
+        let interval = if seen { PROBE_INTERVAL } else { FIRST_PROBE_INTERVAL };
+        if self.last_probe.elapsed() >= interval {
+            self.last_probe = Instant::now();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Waits a little, more the longer the wait has lasted.
+    pub(crate) fn snooze(&mut self) {
+        let spinning = match self.strategy {
+            WaitStrategy::Spin => true,
+            WaitStrategy::Adaptive => self.spins % SPINS_PER_CHECKPOINT != 0 || self.elapsed() < SPIN_PHASE,
+        };
+        if spinning {
+            self.spins = self.spins.wrapping_add(1);
+            std::hint::spin_loop();
+            return;
+        }
+        // Past the spin phase: every snooze is a checkpoint from now on.
+        self.spins = 0;
+        if self.elapsed() < YIELD_PHASE {
+            std::thread::yield_now();
+        } else {
+            std::thread::sleep(self.sleep);
+            self.sleep = (self.sleep * 2).min(MAX_SLEEP);
+        }
+    }
+}

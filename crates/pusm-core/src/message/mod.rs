@@ -1,0 +1,94 @@
+//! Typed messages: the [`SharedLayout`] trait and its implementations for the
+//! wire's building blocks.
+
+mod impls;
+
+use pusm_layout::Layout;
+
+use crate::{Error, Result, SharedBuffer};
+
+/// A Rust type with a pusm wire layout (`PROTOCOL.md`, section 8).
+///
+/// Implemented here for the building blocks (`bool`, `i32`, `f32`, `String`,
+/// `Vec<u8>` as bytes, `Vec<T>` as a list, `[T; N]`, `Option<T>`), and derived
+/// for your structs and enums with `#[derive(SharedLayout)]`. The schema code
+/// generator emits types that derive it too, so a hand-written type and a
+/// generated one with the same shape read and write the same bytes.
+///
+/// ```
+/// use pusm_core::{SharedLayout, VecBuffer};
+///
+/// #[derive(SharedLayout, Debug, PartialEq)]
+/// struct Vec3 {
+///     x: f32,
+///     y: f32,
+///     z: f32,
+/// }
+///
+/// #[derive(SharedLayout, Debug, PartialEq)]
+/// struct Pose {
+///     at: Vec3,
+///     path: Vec<Vec3>,
+/// }
+///
+/// let pose = Pose { at: Vec3 { x: 1.0, y: 2.0, z: 3.0 }, path: vec![] };
+/// let mut buf = VecBuffer::new();
+/// let end = pose.write_checked(&mut buf, 0)?;
+/// assert_eq!(end, 4 + 12 + 4);
+/// assert_eq!(pose.encoded_len(), 16);
+///
+/// let (back, _) = Pose::read_checked(&mut buf, 0)?;
+/// assert_eq!(back, pose);
+/// assert_eq!(
+///     Pose::LAYOUT.signature(),
+///     "Pose{at:Vec3{x:float32,y:float32,z:float32},path:[Vec3{x:float32,y:float32,z:float32}]}"
+/// );
+/// assert!(matches!(
+///     Vec3::read_checked(&mut buf, 0),
+///     Err(pusm_core::Error::SchemaMismatch { .. })
+/// ));
+/// # Ok::<(), pusm_core::Error>(())
+/// ```
+pub trait SharedLayout: Sized {
+    /// The type's wire layout, nested types included.
+    const LAYOUT: &'static Layout<'static>;
+
+    /// The type's fingerprint: FNV-1a 32 of its signature (`PROTOCOL.md`,
+    /// "Fingerprint"). A compile-time constant.
+    const FINGERPRINT: u32 = Self::LAYOUT.fingerprint();
+
+    /// Writes `self` at `offset`; returns the offset just past it.
+    fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize>;
+
+    /// Reads a value at `offset`; returns it and the offset just past it.
+    fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)>;
+
+    /// The number of bytes [`write`](SharedLayout::write) will use for `self`.
+    fn encoded_len(&self) -> usize;
+
+    /// Writes the fingerprint (as an int32 with the same bits), then `self`.
+    fn write_checked<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
+        let next = buf.write_int32(offset, fingerprint_bits(Self::FINGERPRINT))?;
+        self.write(buf, next)
+    }
+
+    /// Reads a fingerprint and, when it is this type's, the value after it;
+    /// otherwise fails with [`Error::SchemaMismatch`] naming both fingerprints.
+    fn read_checked<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
+        let (found, next) = buf.read_int32(offset)?;
+        let found = found as u32;
+        if found != Self::FINGERPRINT {
+            return Err(Error::SchemaMismatch {
+                expected: Self::FINGERPRINT,
+                found,
+            });
+        }
+        Self::read(buf, next)
+    }
+}
+
+/// The int32 that carries a fingerprint on the wire: the same 32 bits.
+#[must_use]
+pub const fn fingerprint_bits(fingerprint: u32) -> i32 {
+    fingerprint as i32
+}

@@ -1,0 +1,89 @@
+//! `#[derive(SharedLayout)]`: pusm wire serializers for Rust structs and enums.
+//!
+//! Use it through `pusm-core`, which re-exports it:
+//!
+//! ```
+//! use pusm_core::{SharedLayout, VecBuffer};
+//!
+//! #[derive(SharedLayout, Debug, Clone, Copy, PartialEq)]
+//! #[repr(i32)]
+//! enum Command {
+//!     Idle = 0,
+//!     Move = 1,
+//!     Reset = -1,
+//! }
+//!
+//! #[derive(SharedLayout, Debug, PartialEq)]
+//! struct Action {
+//!     command: Command,
+//!     force: [f32; 3],
+//!     tags: Vec<String>,
+//!     dt: Option<f32>,
+//! }
+//!
+//! let action = Action { command: Command::Move, force: [1.0, 0.0, 0.0], tags: vec![], dt: None };
+//! let mut buf = VecBuffer::new();
+//! action.write(&mut buf, 0)?;
+//! assert_eq!(Action::read(&mut buf, 0)?.0, action);
+//! assert_eq!(
+//!     Action::LAYOUT.signature(),
+//!     "Action{command:Command(Idle=0,Move=1,Reset=-1),force:[float32;3],tags:[string],dt:float32?}"
+//! );
+//! # Ok::<(), pusm_core::Error>(())
+//! ```
+//!
+//! # What derives
+//!
+//! - Structs with named fields (or no fields), in declaration order, no padding.
+//! - Enums of unit variants with `#[repr(i32)]` and an explicit integer
+//!   discriminant on every variant; the discriminant is the wire value.
+//!
+//! # Field types
+//!
+//! | Rust | schema |
+//! |---|---|
+//! | `bool`, `i32`, `f32` | `bool`, `int32`, `float32` |
+//! | `String` | `string` |
+//! | `Vec<u8>` | `bytes` |
+//! | `Vec<T>` | `[T]` |
+//! | `[T; N]` | `[T; N]` |
+//! | `Option<T>` | `T?` |
+//! | any type that implements `SharedLayout` | that type |
+//!
+//! Anything else (`u32`, `i64`, `f64`, `usize`, `&str`, tuples, maps,
+//! `Option<Option<T>>`, generic parameters, tuple structs, enums with data,
+//! unions) is a compile error on the offending token, naming the nearest
+//! supported type.
+//!
+//! # Attributes
+//!
+//! - `#[pusm(rename = "Name")]` on a type, field or variant: the name the
+//!   fingerprint uses, when the Rust name has to differ from the schema's
+//!   (raw identifiers need nothing: `r#type` is named `type`).
+//! - `#[pusm(crate = "path::to::pusm_core")]` on a type: where to find
+//!   `pusm-core` when it is renamed or re-exported.
+
+mod ast;
+mod attr;
+mod errors;
+mod expand;
+mod field_type;
+
+use proc_macro::TokenStream;
+
+/// Implements `pusm_core::SharedLayout` for a struct with named fields or a
+/// `#[repr(i32)]` enum of unit variants. See the [crate docs](crate).
+#[proc_macro_derive(SharedLayout, attributes(pusm))]
+pub fn derive_shared_layout(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    match ast::Input::from_syn(&input) {
+        Ok(parsed) => expand::expand(&parsed).into(),
+        Err(errors) => {
+            // The errors, plus a stand-in impl so that the uses of the type
+            // do not bury them under "SharedLayout is not implemented".
+            let mut tokens = errors.to_compile_error();
+            tokens.extend(expand::fallback(&input));
+            tokens.into()
+        }
+    }
+}

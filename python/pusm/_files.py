@@ -1,0 +1,147 @@
+"""File names, prefix validation and safe opening (PROTOCOL.md section 1)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from typing import Tuple
+
+from .errors import AlreadyExistsError, InvalidPrefixError, UnsafeFileError
+
+DIR_NAME = "python_unity_shared_memory"
+
+_O_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+_O_BINARY: int = getattr(os, "O_BINARY", 0)
+_OPEN_FLAGS = os.O_RDWR | _O_NOFOLLOW | _O_BINARY
+_CREATE_FLAGS = _OPEN_FLAGS | os.O_CREAT | os.O_EXCL
+_HAS_UIDS = hasattr(os, "geteuid")
+
+
+def shared_dir() -> str:
+    """The directory both sides use: ``<tempfile.gettempdir()>/python_unity_shared_memory``.
+
+    Computed at call time, so changing ``TMPDIR`` / ``tempfile.tempdir`` takes effect."""
+    return os.path.join(tempfile.gettempdir(), DIR_NAME)
+
+
+def validate_prefix(prefix: object) -> str:
+    """Return ``prefix`` if it is a valid name, else raise :class:`InvalidPrefixError`."""
+    if not isinstance(prefix, str):
+        raise InvalidPrefixError("invalid prefix %r: must be a str" % (prefix,))
+    rules = (
+        (prefix == "", "must not be empty"),
+        (prefix.endswith("_"), "must not end with '_'"),
+        ("/" in prefix, "must not contain '/'"),
+        ("\\" in prefix, "must not contain '\\'"),
+        ("\0" in prefix, "must not contain NUL"),
+        (".." in prefix, "must not contain '..'"),
+        (prefix.startswith("."), "must not start with '.'"),
+    )
+    for broken, rule in rules:
+        if broken:
+            raise InvalidPrefixError("invalid prefix %r: %s" % (prefix, rule))
+    return prefix
+
+
+def data_name(prefix: str, number: int) -> str:
+    """Name of data file ``number``: the prefix followed by ``number`` underscores."""
+    return prefix + "_" * number
+
+
+def ensure_dir() -> str:
+    """Create the shared directory (mode 0o700) if missing; refuse an unsafe one."""
+    path = shared_dir()
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise UnsafeFileError(
+            "refusing shared directory %s: it is a symlink or not a directory" % path
+        )
+    if _HAS_UIDS and st.st_uid != os.geteuid():
+        raise UnsafeFileError(
+            "refusing shared directory %s: it is owned by uid %d, not by us (uid %d); "
+            "set TMPDIR to a private directory" % (path, st.st_uid, os.geteuid())
+        )
+    return path
+
+
+def _check_opened(fd: int, path: str) -> os.stat_result:
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFileError("refusing %s: not a regular file" % path)
+    if _HAS_UIDS and st.st_uid != os.geteuid():
+        raise UnsafeFileError(
+            "refusing %s: owned by uid %d, not by us (uid %d)" % (path, st.st_uid, os.geteuid())
+        )
+    return st
+
+
+def _refuse_symlink(err: OSError, path: str) -> None:
+    if err.errno == errno.ELOOP:
+        raise UnsafeFileError("refusing %s: it is a symlink" % path) from None
+
+
+def open_existing(path: str) -> Tuple[int, os.stat_result]:
+    """Open an existing file read-write without following symlinks and check that it is a
+    regular file of ours. Raises FileNotFoundError (plain) when missing."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as err:
+        _refuse_symlink(err, path)
+        raise
+    try:
+        return fd, _check_opened(fd, path)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def create_exclusive(path: str, what: str) -> int:
+    """Create ``path`` (0o600), failing with AlreadyExistsError if anything is there."""
+    try:
+        return os.open(path, _CREATE_FLAGS, 0o600)
+    except FileExistsError:
+        if os.path.islink(path):
+            raise UnsafeFileError("refusing %s: a symlink is planted at the %s name" % (path, what)) from None
+        raise AlreadyExistsError("the %s file %s already exists" % (what, path)) from None
+    except OSError as err:
+        _refuse_symlink(err, path)
+        raise
+
+
+def remove_quietly(path: str) -> None:
+    """Unlink ``path``; a missing file is fine."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        pass
+
+
+def is_conversation_file(prefix: str, name: str) -> bool:
+    """True for ``prefix`` itself and ``prefix`` followed by one or more underscores."""
+    if not name.startswith(prefix):
+        return False
+    rest = name[len(prefix):]
+    return rest == "" or rest.strip("_") == ""
+
+
+def delete_conversation(prefix: str, directory: str) -> None:
+    """Remove the data files ``prefix_``, ``prefix__``, ... and then the hook ``prefix``
+    (last, so that nobody can start a new conversation on the prefix meanwhile).
+
+    Unlike the original package, other files that merely start with ``prefix``
+    (``prefix-other``, ``prefix_x``) are left alone."""
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(names, key=len, reverse=True):
+        if is_conversation_file(prefix, name):
+            remove_quietly(os.path.join(directory, name))

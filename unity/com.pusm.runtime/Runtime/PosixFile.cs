@@ -1,0 +1,157 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace PythonUnitySharedMemory
+{
+    /// <summary>Linux backend: a real file descriptor we own, used for checks, mapping and locks.</summary>
+    internal sealed unsafe class PosixFile : OsFile
+    {
+        private int _fd;
+
+        private PosixFile(string path, int fd) : base(path)
+        {
+            _fd = fd;
+        }
+
+        internal int Fd { get { return _fd; } }
+
+        internal static OsFile CreateNewFile(LinuxApi api, string prefix, string path)
+        {
+            // O_EXCL + O_NOFOLLOW: never follows a planted symlink; mode 0600 from the first instant.
+            int fd = api.Open(path, LinuxApi.O_RDWR | LinuxApi.O_CREAT | LinuxApi.O_EXCL | api.O_NOFOLLOW, SharedFiles.FileMode0600);
+            if (fd < 0)
+            {
+                int errno = -fd;
+                if (errno == LinuxApi.EEXIST)
+                {
+                    if (SharedFiles.IsSymlink(path))
+                        throw new UnsafeFileException(prefix, path, "a symbolic link is planted at this name");
+                    return null;
+                }
+                if (errno == LinuxApi.ELOOP)
+                    throw new UnsafeFileException(prefix, path, "a symbolic link is planted at this name");
+                throw LinuxApi.Error("open", path, errno);
+            }
+            // The umask may have removed our own write bit; make it exactly 0600.
+            LinuxLibc.fchmod(fd, SharedFiles.FileMode0600);
+            return new PosixFile(path, fd);
+        }
+
+        internal static OsFile OpenFile(LinuxApi api, string prefix, string path)
+        {
+            int fd = api.Open(path, LinuxApi.O_RDWR | api.O_NOFOLLOW, 0);
+            if (fd < 0)
+            {
+                int errno = -fd;
+                if (errno == LinuxApi.ENOENT) return null;
+                if (errno == LinuxApi.ELOOP)
+                    throw new UnsafeFileException(prefix, path, "it is a symbolic link");
+                if (errno == LinuxApi.EACCES)
+                    throw new UnsafeFileException(prefix, path, "permission denied (owned by another user?)");
+                throw LinuxApi.Error("open", path, errno);
+            }
+            try
+            {
+                int mode; uint uid;
+                api.Stat(fd, out mode, out uid);
+                if ((mode & LinuxApi.S_IFMT) != LinuxApi.S_IFREG)
+                    throw new UnsafeFileException(prefix, path, "not a regular file");
+                if (uid != api.Euid)
+                    throw new UnsafeFileException(prefix, path, "owned by uid " + uid + ", not by this user (uid " + api.Euid + ")");
+            }
+            catch
+            {
+                LinuxLibc.close(fd);
+                throw;
+            }
+            return new PosixFile(path, fd);
+        }
+
+        internal override long Length
+        {
+            get
+            {
+                long length = LinuxLibc.lseek(_fd, 0, LinuxApi.SEEK_END);
+                if (length < 0) throw LinuxApi.Error("lseek", Path, Marshal.GetLastWin32Error());
+                return length;
+            }
+        }
+
+        internal override int ReadFromStart(byte[] buffer)
+        {
+            int done = 0;
+            fixed (byte* p = buffer)
+            {
+                while (done < buffer.Length)
+                {
+                    long n = (long)LinuxLibc.pread(_fd, p + done, (UIntPtr)(uint)(buffer.Length - done), done);
+                    if (n < 0)
+                    {
+                        int errno = Marshal.GetLastWin32Error();
+                        if (errno == LinuxApi.EINTR) continue;
+                        throw LinuxApi.Error("pread", Path, errno);
+                    }
+                    if (n == 0) break;
+                    done += (int)n;
+                }
+            }
+            return done;
+        }
+
+        internal override void WriteAtStart(byte[] buffer)
+        {
+            int done = 0;
+            fixed (byte* p = buffer)
+            {
+                while (done < buffer.Length)
+                {
+                    long n = (long)LinuxLibc.pwrite(_fd, p + done, (UIntPtr)(uint)(buffer.Length - done), done);
+                    if (n < 0)
+                    {
+                        int errno = Marshal.GetLastWin32Error();
+                        if (errno == LinuxApi.EINTR) continue;
+                        throw LinuxApi.Error("pwrite", Path, errno);
+                    }
+                    done += (int)n;
+                }
+            }
+        }
+
+        internal override void SetLength(long length)
+        {
+            while (LinuxLibc.ftruncate(_fd, length) != 0)
+            {
+                int errno = Marshal.GetLastWin32Error();
+                if (errno != LinuxApi.EINTR) throw LinuxApi.Error("ftruncate", Path, errno);
+            }
+        }
+
+        internal override MappedFile Map(int length)
+        {
+            IntPtr p = LinuxLibc.mmap(IntPtr.Zero, (UIntPtr)(uint)length, LinuxApi.PROT_READ | LinuxApi.PROT_WRITE, LinuxApi.MAP_SHARED, _fd, 0);
+            if (p == new IntPtr(-1)) throw LinuxApi.Error("mmap", Path, Marshal.GetLastWin32Error());
+            return new PosixMappedFile(this, (byte*)p, length);
+        }
+
+        internal override LockState TryLockByte(int offset)
+        {
+            return OfdLock.TryLock(_fd, offset);
+        }
+
+        internal override LockState ProbeByte(int offset)
+        {
+            return OfdLock.Probe(_fd, offset);
+        }
+
+        public override void Dispose()
+        {
+            int fd = _fd;
+            _fd = -1;
+            if (fd >= 0)
+            {
+                try { LinuxLibc.close(fd); }
+                catch (Exception) { }
+            }
+        }
+    }
+}
