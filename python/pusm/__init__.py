@@ -26,6 +26,7 @@ from .errors import (
     PusmTimeoutError,
     RoleTakenError,
     SchemaMismatchError,
+    DecodeError,
     UnsafeFileError,
     ValueOutOfRangeError,
     VersionMismatchError,
@@ -60,6 +61,7 @@ __all__ = [
     "InvalidResizeError",
     "UnsafeFileError",
     "SchemaMismatchError",
+    "DecodeError",
     "ClosedError",
     "__version__",
 ]

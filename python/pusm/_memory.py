@@ -409,7 +409,9 @@ class SharedMemory:
                         % (_PEER_ROLE[self._role], self._prefix)
                     )
                 )
-        if h[OFF_CLOSED]:
+        if h[OFF_CLOSED] and not h[own]:
+            # Woken by the peer's close, not by a handover. (A peer that hands
+            # over and then closes has its last message read first.)
             self._fail(
                 PeerClosedError(
                     "the peer closed shared memory %r (role %s); the files have been deleted"
@@ -465,10 +467,9 @@ class SharedMemory:
 
     def give_control(self, wait: bool = True) -> None:
         """Hand control to the peer; with ``wait`` (default) block until it comes back."""
-        h = self._hook
-        if not self._ready or h[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
-            h = self._hook
+        h = self._hook
         assert h is not None
         h[self._own] = 0
         self._ready = False
@@ -479,7 +480,7 @@ class SharedMemory:
     def resize(self, new_capacity: int) -> None:
         """Grow the data file to ``new_capacity`` bytes (strictly greater than now),
         keeping its contents. The peer follows on its next wait."""
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         try:
             new_capacity = operator.index(new_capacity)
@@ -547,6 +548,9 @@ class SharedMemory:
             # A forked child shares our lock and mapping: it must not speak for us.
             if h is not None and os.getpid() == self._pid:
                 try:
+                    # The peer closed first: nobody else will remove the files.
+                    if h[OFF_CLOSED]:
+                        delete = True
                     h[OFF_CLOSED] = 1
                 except ValueError:
                     pass
@@ -644,14 +648,14 @@ class SharedMemory:
         )
 
     def read_bool(self, offset: int) -> Tuple[bool, int]:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         if offset < 0 or offset >= self._capacity:
             raise self._out_of_bounds("read_bool", offset, 1)
         return self._data[offset] != 0, offset + 1  # type: ignore[index]
 
     def write_bool(self, offset: int, value: bool) -> int:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         if offset < 0 or offset >= self._capacity:
             raise self._out_of_bounds("write_bool", offset, 1)
@@ -659,7 +663,7 @@ class SharedMemory:
         return offset + 1
 
     def read_int32(self, offset: int) -> Tuple[int, int]:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         end = offset + 4
         if offset < 0 or end > self._capacity:
@@ -667,7 +671,7 @@ class SharedMemory:
         return _unpack_i32(self._data, offset)[0], end  # type: ignore[arg-type]
 
     def write_int32(self, offset: int, value: int) -> int:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         end = offset + 4
         if offset < 0 or end > self._capacity:
@@ -691,7 +695,7 @@ class SharedMemory:
         )
 
     def read_float32(self, offset: int) -> Tuple[float, int]:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         end = offset + 4
         if offset < 0 or end > self._capacity:
@@ -699,7 +703,7 @@ class SharedMemory:
         return _unpack_f32(self._data, offset)[0], end  # type: ignore[arg-type]
 
     def write_float32(self, offset: int, value: float) -> int:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         end = offset + 4
         if offset < 0 or end > self._capacity:
@@ -718,7 +722,7 @@ class SharedMemory:
         return end
 
     def read_string(self, offset: int) -> Tuple[str, int]:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         start = offset + 4
         if offset < 0 or start > self._capacity:
@@ -747,7 +751,7 @@ class SharedMemory:
             ) from None
 
     def write_string(self, offset: int, value: str) -> int:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         if not isinstance(value, str):
             raise InvalidTypeError(
@@ -770,7 +774,7 @@ class SharedMemory:
         return end
 
     def read_bytes(self, offset: int, length: int) -> Tuple[bytes, int]:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         end = offset + length
         if offset < 0 or length < 0 or end > self._capacity:
@@ -778,7 +782,7 @@ class SharedMemory:
         return bytes(self._data[offset:end]), end  # type: ignore[index]
 
     def write_bytes(self, offset: int, data: Buffer) -> int:
-        if not self._ready or self._hook[OFF_CLOSED]:  # type: ignore[index]
+        if not self._ready:
             self._sync()
         if not isinstance(data, (bytes, bytearray)):
             try:

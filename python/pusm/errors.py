@@ -137,6 +137,11 @@ class SchemaMismatchError(PusmError, ValueError):
         self.found = found
 
 
+class DecodeError(PusmError, ValueError):
+    """Generated code found bytes that are not a valid message: a negative count,
+    an unknown enum value, invalid UTF-8. The message names the type, field and offset."""
+
+
 class ClosedError(PusmError, ValueError):
     """The SharedMemory was used after ``close()`` / ``delete()`` (or after a fatal
     error such as a timeout, which closes it)."""

@@ -115,9 +115,23 @@ class OnDiskTest(TempDirTestCase):
         b.close()
         self.assertEqual(self.read_file(prefix)[14], 1)
         self.assertEqual(self.listing(), [prefix, prefix + "_"], "close() keeps the files")
+        # Holding control, `a` may still read the peer's last message...
+        self.assertEqual(a.read_int32(0), (0, 4))
+        # ...and learns of the close at the next wait that would block.
         with self.assertRaises(pusm.PeerClosedError) as ctx:
-            a.read_int32(0)  # even while holding control
+            a.give_control()
         self.assertIsInstance(ctx.exception, ConnectionError)
+        self.assertEqual(self.listing(), [])
+
+    def test_the_last_message_before_a_close_is_readable(self) -> None:
+        prefix = self.new_prefix()
+        a, b = self.pair(prefix, 8)
+        a.write_int32(0, 42)
+        a.give_control(wait=False)
+        a.close()
+        self.assertEqual(b.read_int32(0), (42, 4))
+        with self.assertRaises(pusm.PeerClosedError):
+            b.give_control()
         self.assertEqual(self.listing(), [])
 
     def test_garbage_collection_closes(self) -> None:

@@ -532,7 +532,10 @@ internal static partial class RuntimeTests
         python.Close();
         BytesEq(Hook(1, 1, 64, 0, 1, 1), File.ReadAllBytes(hook), "closed flag after Close");
         Check(File.Exists(hook) && File.Exists(data), "Close keeps the files");
-        Throws<PeerClosedException>(() => unity.ReadInt32(0), "Unity sees the close");
+        // Python handed control over before closing: Unity still reads the last message...
+        Eq(0x01020304, unity.ReadInt32(0).Item1, "Unity reads the message sent before the close");
+        // ...and learns of the close at the next wait that would block.
+        Throws<PeerClosedException>(() => unity.GiveControl(true), "Unity sees the close");
         Check(!File.Exists(hook) && !File.Exists(data), "files deleted after peer closed");
         Throws<ObjectDisposedException>(() => unity.ReadInt32(0), "closed after PeerClosed");
         unity.Dispose();
@@ -636,16 +639,14 @@ internal static partial class RuntimeTests
     {
         EnsureDir();
         string p = NewPrefix("del");
-        var names = new[] { p, p + "_", p + "__", p + "___", p + "other", p + "_x", p + "x_", "other" + p };
-        foreach (string n in names) File.WriteAllText(PathOf(n), n);
+        var removed = new[] { p, p + "_", p + "__", p + "___" };
+        var kept = new[] { p + "other", p + "_x", p + "x_", "other" + p, p + "-" };
+        foreach (string n in removed.Concat(kept)) File.WriteAllText(PathOf(n), n);
         SharedMemory.DeleteFiles(p);
-        foreach (string n in names)
-        {
-            bool shouldRemain = n.Substring(p.Length.CompareTo(n.Length) > 0 ? 0 : Math.Min(p.Length, n.Length)).Any(c => c != '_') || !n.StartsWith(p);
-            Eq(shouldRemain, File.Exists(PathOf(n)), "exists after DeleteFiles: " + n);
-        }
+        foreach (string n in removed) Check(!File.Exists(PathOf(n)), "DeleteFiles should remove " + n);
+        foreach (string n in kept) Check(File.Exists(PathOf(n)), "DeleteFiles should keep " + n);
         SharedMemory.DeleteFiles(p); // nothing left: no error
-        foreach (string n in names) SharedFiles.DeleteQuietly(PathOf(n));
+        foreach (string n in kept) SharedFiles.DeleteQuietly(PathOf(n));
     }
 
     private static void CloseTwiceAndCallsAfterClose()
@@ -1139,9 +1140,10 @@ internal static partial class RuntimeTests
         python.Close();
         Eq(LockState.Unlocked, ProbeByHand(hook, 12), "byte 12 released by Close");
         Eq(LockState.Locked, ProbeByHand(hook, 13), "byte 13 still held");
+        Eq(LockState.Unlocked, ProbeByHand(hook, 14), "byte 14 still never locked");
         unity.Close();
-        Eq(LockState.Unlocked, ProbeByHand(hook, 13), "byte 13 released by Close");
-        SharedMemory.DeleteFiles(prefix);
+        // Python closed first, so Unity's Close is the last one and removes the files.
+        Check(!File.Exists(hook), "the last Close removes the files");
 
         // roles reversed: a Python creator locks byte 12
         string p2 = NewPrefix("lockbytes2");

@@ -77,7 +77,8 @@ impl Builder {
         I: IntoIterator<Item = P>,
         P: AsRef<Path>,
     {
-        self.schemas.extend(paths.into_iter().map(|path| path.as_ref().to_path_buf()));
+        self.schemas
+            .extend(paths.into_iter().map(|path| path.as_ref().to_path_buf()));
         self
     }
 
@@ -155,7 +156,9 @@ impl Builder {
         if self.rust {
             let dir = match &self.rust_out {
                 Some(dir) => dir.clone(),
-                None => env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::MissingOutDir)?,
+                None => env::var_os("OUT_DIR")
+                    .map(PathBuf::from)
+                    .ok_or(Error::MissingOutDir)?,
             };
             outputs.push((Language::Rust, dir));
         }
@@ -169,17 +172,25 @@ impl Builder {
     }
 
     fn rerun(&self, files: &[PathBuf]) {
-        if !self.rerun_if_changed {
-            return;
-        }
-        let mut seen = Vec::new();
-        for file in files {
-            if !seen.contains(file) {
-                println!("cargo:rerun-if-changed={}", file.display());
-                seen.push(file.clone());
+        if self.rerun_if_changed {
+            for line in rerun_lines(files) {
+                println!("{line}");
             }
         }
     }
+}
+
+/// One `cargo:rerun-if-changed` line per file, without repeats.
+fn rerun_lines(files: &[PathBuf]) -> Vec<String> {
+    let mut seen: Vec<&PathBuf> = Vec::new();
+    let mut lines = Vec::new();
+    for file in files {
+        if !seen.contains(&file) {
+            lines.push(format!("cargo:rerun-if-changed={}", file.display()));
+            seen.push(file);
+        }
+    }
+    lines
 }
 
 /// Writes the files of `language` for every file of `schema` into `dir`,
@@ -190,9 +201,59 @@ impl Builder {
 pub fn write_language(schema: &Schema, language: Language, dir: &Path) -> Result<usize, Error> {
     let mut written = 0;
     for file in generate(schema, language) {
-        if write_if_changed(&dir.join(&file.name), &file.contents)? == crate::output::WriteOutcome::Written {
+        if write_if_changed(&dir.join(&file.name), &file.contents)?
+            == crate::output::WriteOutcome::Written
+        {
             written += 1;
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rerun_lines_name_every_file_once() {
+        let files = [
+            PathBuf::from("a.pusm"),
+            PathBuf::from("b.pusm"),
+            PathBuf::from("a.pusm"),
+        ];
+        assert_eq!(
+            rerun_lines(&files),
+            [
+                "cargo:rerun-if-changed=a.pusm",
+                "cargo:rerun-if-changed=b.pusm"
+            ]
+        );
+    }
+
+    #[test]
+    fn failed_loads_still_name_the_files_read() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        fs_write(
+            &dir.path().join("a.pusm"),
+            "import \"b.pusm\";\nstruct A { b: B; }\n",
+        )?;
+        fs_write(&dir.path().join("b.pusm"), "struct B { x: int; }\n")?;
+        let Err(diagnostics) = pusm_schema::load(&[dir.path().join("a.pusm")]) else {
+            return Err("the schema should be invalid".into());
+        };
+        let lines = rerun_lines(&diagnostics.files());
+        assert!(
+            lines.iter().any(|line| line.ends_with("a.pusm")),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|line| line.ends_with("b.pusm")),
+            "{lines:?}"
+        );
+        Ok(())
+    }
+
+    fn fs_write(path: &Path, text: &str) -> std::io::Result<()> {
+        std::fs::write(path, text)
+    }
 }

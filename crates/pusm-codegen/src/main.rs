@@ -58,7 +58,8 @@ fn main() -> ExitCode {
         Ok(schema) => schema,
         Err(diagnostics) => {
             let mut stderr = io::stderr();
-            let color = stderr.is_terminal() && env::var_os("NO_COLOR").map_or(true, |value| value.is_empty());
+            let color = stderr.is_terminal()
+                && env::var_os("NO_COLOR").map_or(true, |value| value.is_empty());
             // Nothing more can be done if stderr is gone.
             let _ = stderr.write_all(diagnostics.render(color).as_bytes());
             return ExitCode::FAILURE;

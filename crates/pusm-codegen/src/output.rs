@@ -30,7 +30,10 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<WriteOutcome, Err
         Err(error) if error.kind() == io::ErrorKind::NotFound => {}
         Err(error) => return Err(io_error(path, error)),
     }
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
         fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
     }
     fs::write(path, contents).map_err(|error| io_error(path, error))?;
@@ -64,7 +67,9 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let blocker = dir.path().join("file");
         fs::write(&blocker, "")?;
-        let error = write_if_changed(&blocker.join("robot.rs"), "x").err().ok_or("no error")?;
+        let error = write_if_changed(&blocker.join("robot.rs"), "x")
+            .err()
+            .ok_or("no error")?;
         assert!(error.to_string().contains("file"), "{error}");
         Ok(())
     }

@@ -95,7 +95,10 @@ fn generated_csharp_compiles_without_flags_or_warnings() {
             .arg("-target:library")
             .arg("-warnaserror+")
             .arg(format!("-r:{}", stub.display()))
-            .arg(format!("-out:{}", dir.path().join("generated.dll").display()))
+            .arg(format!(
+                "-out:{}",
+                dir.path().join("generated.dll").display()
+            ))
             .args(&generated),
     );
 }
@@ -107,7 +110,10 @@ fn generated_csharp_round_trips_on_the_stub() {
     }
     let schema = support::load(&support::all_schemas());
     let dir = tempfile::tempdir().expect("temp dir");
-    let stub = tests_dir().join("SharedMemoryStub.cs").display().to_string();
+    let stub = tests_dir()
+        .join("SharedMemoryStub.cs")
+        .display()
+        .to_string();
     compile_and_run(&schema, dir.path(), &[stub], &[]);
 }
 
@@ -118,12 +124,20 @@ fn generated_csharp_round_trips_on_the_pusm_runtime() {
     }
     let runtime_dir = support::repo_root().join("unity/com.pusm.runtime/Runtime");
     let mut sources: Vec<PathBuf> = fs::read_dir(&runtime_dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .collect()
+        })
         .unwrap_or_default();
     sources.retain(|path| path.extension().is_some_and(|ext| ext == "cs"));
     sources.sort();
     if !sources.iter().any(|path| path.ends_with("SharedMemory.cs")) {
-        assert!(!support::require_all(), "the C# runtime has no SharedMemory.cs yet");
+        assert!(
+            !support::require_all(),
+            "the C# runtime has no SharedMemory.cs yet"
+        );
         eprintln!("notice: unity/com.pusm.runtime has no SharedMemory.cs yet; skipping");
         return;
     }

@@ -50,6 +50,9 @@ fn generated_python_compiles_without_warnings() {
     }
     // py_compile with warnings as errors catches invalid escapes and the like.
     let mut command = Command::new("python3");
-    command.args(["-W", "error", "-m", "py_compile"]).args(&names).current_dir(dir.path());
+    command
+        .args(["-W", "error", "-m", "py_compile"])
+        .args(&names)
+        .current_dir(dir.path());
     support::run(&mut command);
 }

@@ -66,7 +66,11 @@ pub(crate) fn read_float32(store: &impl ByteStore, offset: usize) -> Result<(f32
     Ok((f32::from_le_bytes(bytes), next))
 }
 
-pub(crate) fn read_bytes(store: &impl ByteStore, offset: usize, len: usize) -> Result<(Vec<u8>, usize)> {
+pub(crate) fn read_bytes(
+    store: &impl ByteStore,
+    offset: usize,
+    len: usize,
+) -> Result<(Vec<u8>, usize)> {
     let end = checked_end(offset, len, store.len())?;
     Ok((store.to_vec(offset, len), end))
 }
@@ -97,15 +101,27 @@ pub(crate) fn write_int32(store: &mut impl ByteStore, offset: usize, value: i32)
     write_slice(store, offset, &value.to_le_bytes())
 }
 
-pub(crate) fn write_float32(store: &mut impl ByteStore, offset: usize, value: f32) -> Result<usize> {
+pub(crate) fn write_float32(
+    store: &mut impl ByteStore,
+    offset: usize,
+    value: f32,
+) -> Result<usize> {
     write_slice(store, offset, &value.to_le_bytes())
 }
 
-pub(crate) fn write_bytes(store: &mut impl ByteStore, offset: usize, value: &[u8]) -> Result<usize> {
+pub(crate) fn write_bytes(
+    store: &mut impl ByteStore,
+    offset: usize,
+    value: &[u8],
+) -> Result<usize> {
     write_slice(store, offset, value)
 }
 
-pub(crate) fn write_string(store: &mut impl ByteStore, offset: usize, value: &str) -> Result<usize> {
+pub(crate) fn write_string(
+    store: &mut impl ByteStore,
+    offset: usize,
+    value: &str,
+) -> Result<usize> {
     let len = encode_length(value.len(), offset)?;
     // Check the whole string first, so a string that does not fit leaves the
     // memory untouched rather than a length with no bytes behind it.

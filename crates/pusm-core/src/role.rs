@@ -62,7 +62,11 @@ pub struct ParseRoleError(String);
 
 impl fmt::Display for ParseRoleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown role {:?}: expected \"python\" or \"unity\"", self.0)
+        write!(
+            f,
+            "unknown role {:?}: expected \"python\" or \"unity\"",
+            self.0
+        )
     }
 }
 

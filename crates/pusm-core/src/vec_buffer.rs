@@ -187,11 +187,18 @@ mod tests {
         assert_eq!(buf.read_int32(1).unwrap(), (0x0504_0302, 5));
         assert!(matches!(
             buf.read_int32(2),
-            Err(Error::OutOfBounds { offset: 2, len: 4, capacity: 5 })
+            Err(Error::OutOfBounds {
+                offset: 2,
+                len: 4,
+                capacity: 5
+            })
         ));
         assert_eq!(buf.read_bool(4).unwrap(), (true, 5));
         assert!(matches!(buf.read_bool(5), Err(Error::OutOfBounds { .. })));
-        assert!(matches!(buf.read_bytes(usize::MAX, 2), Err(Error::OutOfBounds { .. })));
+        assert!(matches!(
+            buf.read_bytes(usize::MAX, 2),
+            Err(Error::OutOfBounds { .. })
+        ));
         assert_eq!(buf.read_bytes(5, 0).unwrap(), (vec![], 5));
     }
 
@@ -207,21 +214,35 @@ mod tests {
         let mut negative = VecBuffer::from(vec![0xFF, 0xFF, 0xFF, 0xFF, b'a']);
         assert!(matches!(
             negative.read_string(0),
-            Err(Error::InvalidLength { offset: 0, length: -1, .. })
+            Err(Error::InvalidLength {
+                offset: 0,
+                length: -1,
+                ..
+            })
         ));
         let mut too_long = VecBuffer::from(vec![2, 0, 0, 0, b'a']);
         assert!(matches!(
             too_long.read_string(0),
-            Err(Error::InvalidLength { offset: 0, length: 2, .. })
+            Err(Error::InvalidLength {
+                offset: 0,
+                length: 2,
+                ..
+            })
         ));
         let mut not_utf8 = VecBuffer::from(vec![2, 0, 0, 0, 0xC3, 0x28]);
-        assert!(matches!(not_utf8.read_string(0), Err(Error::InvalidUtf8 { offset: 0, .. })));
+        assert!(matches!(
+            not_utf8.read_string(0),
+            Err(Error::InvalidUtf8 { offset: 0, .. })
+        ));
     }
 
     #[test]
     fn a_write_at_an_overflowing_offset_is_an_error() {
         let mut buf = VecBuffer::new();
-        assert!(matches!(buf.write_int32(usize::MAX - 1, 1), Err(Error::OutOfBounds { .. })));
+        assert!(matches!(
+            buf.write_int32(usize::MAX - 1, 1),
+            Err(Error::OutOfBounds { .. })
+        ));
         assert!(buf.is_empty());
     }
 }

@@ -82,7 +82,10 @@ fn primitives_and_containers_encode_byte_exactly() {
     assert_eq!(encode(&1.5f32), [0x00, 0x00, 0xC0, 0x3F]);
     assert_eq!(encode(&"hé".to_owned()), [3, 0, 0, 0, b'h', 0xC3, 0xA9]);
     assert_eq!(encode(&vec![9u8, 8]), [2, 0, 0, 0, 9, 8]);
-    assert_eq!(encode(&vec![1i32, -1]), [2, 0, 0, 0, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]);
+    assert_eq!(
+        encode(&vec![1i32, -1]),
+        [2, 0, 0, 0, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]
+    );
     assert_eq!(encode(&[true, false, true]), [1, 0, 1]);
     assert_eq!(encode(&Some(7i32)), [1, 7, 0, 0, 0]);
     assert_eq!(encode(&None::<i32>), [0]);
@@ -97,7 +100,11 @@ fn a_struct_is_its_fields_in_order_without_padding() {
         step: 258,
         done: true,
         reward: -0.5,
-        position: Vec3 { x: 1.0, y: 0.0, z: 2.0 },
+        position: Vec3 {
+            x: 1.0,
+            y: 0.0,
+            z: 2.0,
+        },
         rays: vec![0.25],
         corners: [Vec3::default(); 4],
         name: "R2".into(),
@@ -116,7 +123,7 @@ fn a_struct_is_its_fields_in_order_without_padding() {
     expected.extend([
         2, 0, 0, 0, b'R', b'2', // name
         1, 0, 0, 0, 0xAB, // camera
-        0, // target absent
+        0,    // target absent
         1, 0, 0, 0, // last_command = Move
     ]);
     assert_eq!(encode(&obs), expected);
@@ -143,11 +150,20 @@ fn a_struct_is_its_fields_in_order_without_padding() {
 fn fingerprints_match_values_worked_out_by_hand() {
     // Each signature below is written from PROTOCOL.md's rules; each constant
     // is FNV-1a 32 of that text, computed outside this code base.
-    assert_eq!(Vec3::LAYOUT.signature(), "Vec3{x:float32,y:float32,z:float32}");
+    assert_eq!(
+        Vec3::LAYOUT.signature(),
+        "Vec3{x:float32,y:float32,z:float32}"
+    );
     assert_eq!(Vec3::FINGERPRINT, 0x9586_7E60);
-    assert_eq!(Command::LAYOUT.signature(), "Command(Idle=0,Move=1,Jump=2,Reset=-1)");
+    assert_eq!(
+        Command::LAYOUT.signature(),
+        "Command(Idle=0,Move=1,Jump=2,Reset=-1)"
+    );
     assert_eq!(Command::FINGERPRINT, 0x45D5_69F4);
-    assert_eq!(Keywords::LAYOUT.signature(), "Keywords{type:int32,class:bool}");
+    assert_eq!(
+        Keywords::LAYOUT.signature(),
+        "Keywords{type:int32,class:bool}"
+    );
     assert_eq!(Keywords::FINGERPRINT, 0xFC60_D475);
     assert_eq!(SelfType::LAYOUT.signature(), "Self{self:int32}");
     assert_eq!(Empty::LAYOUT.signature(), "Empty{}");
@@ -197,27 +213,56 @@ fn corrupted_input_is_an_error_never_a_panic() {
     // Negative list count.
     assert!(matches!(
         decode::<Vec<i32>>(&[0xFF, 0xFF, 0xFF, 0xFF]),
-        Err(Error::InvalidLength { offset: 0, length: -1, .. })
+        Err(Error::InvalidLength {
+            offset: 0,
+            length: -1,
+            ..
+        })
     ));
     // A count far past the end fails on the bytes, not on an allocation.
-    assert!(matches!(decode::<Vec<i32>>(&[0xFF, 0xFF, 0xFF, 0x7F, 1]), Err(Error::OutOfBounds { .. })));
+    assert!(matches!(
+        decode::<Vec<i32>>(&[0xFF, 0xFF, 0xFF, 0x7F, 1]),
+        Err(Error::OutOfBounds { .. })
+    ));
     // Bytes longer than the buffer.
-    assert!(matches!(decode::<Vec<u8>>(&[9, 0, 0, 0, 1]), Err(Error::OutOfBounds { .. })));
+    assert!(matches!(
+        decode::<Vec<u8>>(&[9, 0, 0, 0, 1]),
+        Err(Error::OutOfBounds { .. })
+    ));
     // Unknown enum value, with its offset.
     match decode::<Command>(&[7, 0, 0, 0]) {
-        Err(Error::InvalidEnumValue { enum_name: "Command", value: 7, offset: 0 }) => {}
+        Err(Error::InvalidEnumValue {
+            enum_name: "Command",
+            value: 7,
+            offset: 0,
+        }) => {}
         other => panic!("expected InvalidEnumValue, got {other:?}"),
     }
     // String length past the end, and invalid UTF-8, inside a struct.
-    let mut bytes = encode(&Keywords { r#type: 1, class_: true });
+    let mut bytes = encode(&Keywords {
+        r#type: 1,
+        class_: true,
+    });
     bytes.truncate(3);
-    assert!(matches!(decode::<Keywords>(&bytes), Err(Error::OutOfBounds { .. })));
-    assert!(matches!(decode::<String>(&[5, 0, 0, 0, b'a']), Err(Error::InvalidLength { .. })));
-    assert!(matches!(decode::<String>(&[1, 0, 0, 0, 0xFF]), Err(Error::InvalidUtf8 { .. })));
+    assert!(matches!(
+        decode::<Keywords>(&bytes),
+        Err(Error::OutOfBounds { .. })
+    ));
+    assert!(matches!(
+        decode::<String>(&[5, 0, 0, 0, b'a']),
+        Err(Error::InvalidLength { .. })
+    ));
+    assert!(matches!(
+        decode::<String>(&[1, 0, 0, 0, 0xFF]),
+        Err(Error::InvalidUtf8 { .. })
+    ));
     // Every truncation of a valid message is an error.
     let full = encode(&sample_observation());
     for len in 0..full.len() {
-        assert!(decode::<Observation>(&full[..len]).is_err(), "truncated to {len}");
+        assert!(
+            decode::<Observation>(&full[..len]).is_err(),
+            "truncated to {len}"
+        );
     }
 }
 
@@ -226,12 +271,24 @@ fn sample_observation() -> Observation {
         step: 7,
         done: false,
         reward: 1.25,
-        position: Vec3 { x: 1.0, y: 2.0, z: 3.0 },
+        position: Vec3 {
+            x: 1.0,
+            y: 2.0,
+            z: 3.0,
+        },
         rays: vec![1.0, 2.0, 3.0],
-        corners: [Vec3 { x: 4.0, y: 5.0, z: 6.0 }; 4],
+        corners: [Vec3 {
+            x: 4.0,
+            y: 5.0,
+            z: 6.0,
+        }; 4],
         name: "robot ü".into(),
         camera: vec![1, 2, 3, 4],
-        target: Some(Vec3 { x: -1.0, y: -2.0, z: -3.0 }),
+        target: Some(Vec3 {
+            x: -1.0,
+            y: -2.0,
+            z: -3.0,
+        }),
         last_command: Command::Reset,
     }
 }
@@ -315,7 +372,10 @@ fn observations_round_trip_through_shared_memory() {
         .unwrap();
     let mut sm = sm.into_inner();
     // Past the end of the memory is an error, not a truncated message.
-    assert!(matches!(sample_observation().write(&mut sm, 4090), Err(Error::OutOfBounds { .. })));
+    assert!(matches!(
+        sample_observation().write(&mut sm, 4090),
+        Err(Error::OutOfBounds { .. })
+    ));
     assert!(sm.read_int32(4093).is_err());
     sm.delete().unwrap();
 }

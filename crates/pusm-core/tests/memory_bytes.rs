@@ -12,7 +12,10 @@ fn hook_and_data_files_match_the_protocol() {
     let prefix = unique_prefix("hook");
     let sm = create(dir.path(), &prefix, Role::Unity, 100);
 
-    assert_eq!(file_names(dir.path()), [prefix.clone(), format!("{prefix}_")]);
+    assert_eq!(
+        file_names(dir.path()),
+        [prefix.clone(), format!("{prefix}_")]
+    );
     let hook = std::fs::read(dir.path().join(&prefix)).unwrap();
     assert_eq!(
         hook,
@@ -56,7 +59,10 @@ fn give_control_flips_the_flags_and_close_sets_the_closed_byte() {
     python.close().unwrap();
     let hook = std::fs::read(dir.path().join(&prefix)).unwrap();
     assert_eq!(hook[14], 1);
-    assert!(matches!(unity.wait_unblocked(), Err(Error::PeerClosed { .. })));
+    assert!(matches!(
+        unity.wait_unblocked(),
+        Err(Error::PeerClosed { .. })
+    ));
     // The side that saw the close removed the files, as the seed does.
     assert!(file_names(dir.path()).is_empty());
 }
@@ -89,7 +95,10 @@ fn each_primitive_is_encoded_as_the_protocol_says() {
     let (float, at) = sm.read_float32(at).unwrap();
     let (text, at) = sm.read_string(at).unwrap();
     let (bytes, _) = sm.read_bytes(at, 3).unwrap();
-    assert_eq!((flag, int, float, text.as_str(), bytes), (true, -2, 1.5, "hé", vec![7, 8, 9]));
+    assert_eq!(
+        (flag, int, float, text.as_str(), bytes),
+        (true, -2, 1.5, "hé", vec![7, 8, 9])
+    );
     sm.delete().unwrap();
 }
 
@@ -108,9 +117,15 @@ fn every_primitive_stops_at_the_last_byte() {
     assert_eq!(sm.write_float32(capacity - 4, 0.5).unwrap(), capacity);
     assert_eq!(sm.read_float32(capacity - 4).unwrap(), (0.5, capacity));
     assert_eq!(sm.write_string(capacity - 6, "ab").unwrap(), capacity);
-    assert_eq!(sm.read_string(capacity - 6).unwrap(), ("ab".to_owned(), capacity));
+    assert_eq!(
+        sm.read_string(capacity - 6).unwrap(),
+        ("ab".to_owned(), capacity)
+    );
     assert_eq!(sm.write_bytes(capacity - 2, &[1, 2]).unwrap(), capacity);
-    assert_eq!(sm.read_bytes(capacity - 2, 2).unwrap(), (vec![1, 2], capacity));
+    assert_eq!(
+        sm.read_bytes(capacity - 2, 2).unwrap(),
+        (vec![1, 2], capacity)
+    );
 
     // ...and one byte further is an error that names the access.
     let oob = |result: Result<_, Error>| match result {
@@ -144,14 +159,34 @@ fn corrupted_strings_are_errors() {
     let mut sm = create(dir.path(), &prefix, Role::Unity, 16);
 
     sm.write_int32(0, -1).unwrap();
-    assert!(matches!(sm.read_string(0), Err(Error::InvalidLength { offset: 0, length: -1, .. })));
+    assert!(matches!(
+        sm.read_string(0),
+        Err(Error::InvalidLength {
+            offset: 0,
+            length: -1,
+            ..
+        })
+    ));
     sm.write_int32(0, 13).unwrap(); // 4 + 13 > 16
-    assert!(matches!(sm.read_string(0), Err(Error::InvalidLength { offset: 0, length: 13, .. })));
+    assert!(matches!(
+        sm.read_string(0),
+        Err(Error::InvalidLength {
+            offset: 0,
+            length: 13,
+            ..
+        })
+    ));
     sm.write_int32(0, i32::MAX).unwrap();
-    assert!(matches!(sm.read_string(0), Err(Error::InvalidLength { .. })));
+    assert!(matches!(
+        sm.read_string(0),
+        Err(Error::InvalidLength { .. })
+    ));
     sm.write_int32(4, 2).unwrap();
     sm.write_bytes(8, &[0xC3, 0x28]).unwrap();
-    assert!(matches!(sm.read_string(4), Err(Error::InvalidUtf8 { offset: 4, .. })));
+    assert!(matches!(
+        sm.read_string(4),
+        Err(Error::InvalidUtf8 { offset: 4, .. })
+    ));
     sm.delete().unwrap();
 }
 
@@ -164,10 +199,17 @@ fn resize_copies_the_contents_into_the_next_data_file() {
 
     assert!(matches!(
         sm.resize(8),
-        Err(Error::InvalidResize { current: 8, requested: 8, .. })
+        Err(Error::InvalidResize {
+            current: 8,
+            requested: 8,
+            ..
+        })
     ));
     assert!(matches!(sm.resize(4), Err(Error::InvalidResize { .. })));
-    assert_eq!(file_names(dir.path()), [prefix.clone(), format!("{prefix}_")]);
+    assert_eq!(
+        file_names(dir.path()),
+        [prefix.clone(), format!("{prefix}_")]
+    );
 
     sm.resize(20).unwrap();
     assert_eq!(sm.capacity(), 20);

@@ -8,7 +8,11 @@ use std::time::{Duration, Instant};
 use pusm_core::{delete_files_in, Error, Role, SharedBuffer, SharedMemory};
 use support::{create, file_names, join, private_dir, unique_prefix};
 
-fn joiner(dir: &std::path::Path, prefix: &str, timeout: Duration) -> pusm_core::Result<SharedMemory> {
+fn joiner(
+    dir: &std::path::Path,
+    prefix: &str,
+    timeout: Duration,
+) -> pusm_core::Result<SharedMemory> {
     SharedMemory::builder(prefix)
         .directory(dir)
         .role(Role::Python)
@@ -19,7 +23,17 @@ fn joiner(dir: &std::path::Path, prefix: &str, timeout: Duration) -> pusm_core::
 #[test]
 fn every_invalid_prefix_is_refused_with_its_reason() {
     let dir = private_dir();
-    for prefix in ["", "ends_", "a/b", "a\\b", "nul\0", "..", "a..b", ".hidden", "/etc/passwd"] {
+    for prefix in [
+        "",
+        "ends_",
+        "a/b",
+        "a\\b",
+        "nul\0",
+        "..",
+        "a..b",
+        ".hidden",
+        "/etc/passwd",
+    ] {
         let result = SharedMemory::builder(prefix)
             .directory(dir.path())
             .capacity(8)
@@ -44,9 +58,15 @@ fn capacities_the_hook_cannot_hold_are_refused() {
             .capacity(capacity)
             .create_new(true)
             .open();
-        assert!(matches!(result, Err(Error::InvalidCapacity { .. })), "{capacity}");
+        assert!(
+            matches!(result, Err(Error::InvalidCapacity { .. })),
+            "{capacity}"
+        );
     }
-    let missing = SharedMemory::builder("no-capacity").directory(dir.path()).create_new(true).open();
+    let missing = SharedMemory::builder("no-capacity")
+        .directory(dir.path())
+        .create_new(true)
+        .open();
     assert!(matches!(missing, Err(Error::InvalidCapacity { .. })));
 }
 
@@ -80,7 +100,11 @@ fn replace_stale_takes_over_files_nobody_holds() {
     let mut hook = vec![1, 0, 0, 0, 2, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0];
     std::fs::write(dir.path().join(&prefix), &hook).unwrap();
     std::fs::write(dir.path().join(format!("{prefix}__")), [0u8; 8]).unwrap();
-    let plain = SharedMemory::builder(&prefix).directory(dir.path()).capacity(8).create_new(true).open();
+    let plain = SharedMemory::builder(&prefix)
+        .directory(dir.path())
+        .capacity(8)
+        .create_new(true)
+        .open();
     assert!(matches!(plain, Err(Error::AlreadyExists { .. })));
 
     let sm = SharedMemory::builder(&prefix)
@@ -90,7 +114,10 @@ fn replace_stale_takes_over_files_nobody_holds() {
         .replace_stale(true)
         .open()
         .unwrap();
-    assert_eq!(file_names(dir.path()), [prefix.clone(), format!("{prefix}_")]);
+    assert_eq!(
+        file_names(dir.path()),
+        [prefix.clone(), format!("{prefix}_")]
+    );
     hook = std::fs::read(dir.path().join(&prefix)).unwrap();
     assert_eq!(&hook[..12], &[1, 0, 0, 0, 1, 0, 0, 0, 16, 0, 0, 0]);
     sm.delete().unwrap();
@@ -108,7 +135,9 @@ fn a_second_process_in_the_same_role_is_refused() {
         .timeout(Some(Duration::from_secs(5)))
         .open();
     match also_unity {
-        Err(Error::RoleTaken { role: Role::Unity, .. }) => {}
+        Err(Error::RoleTaken {
+            role: Role::Unity, ..
+        }) => {}
         other => panic!("expected RoleTaken, got {other:?}"),
     }
     unity.delete().unwrap();
@@ -140,7 +169,9 @@ fn a_joiner_without_a_creator_gives_up_at_the_timeout() {
     let dir = private_dir();
     let started = Instant::now();
     match joiner(dir.path(), "nobody-here", Duration::from_millis(100)) {
-        Err(err @ Error::NotFound { .. }) => assert!(err.to_string().contains("nobody-here"), "{err}"),
+        Err(err @ Error::NotFound { .. }) => {
+            assert!(err.to_string().contains("nobody-here"), "{err}")
+        }
         other => panic!("expected NotFound, got {other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -168,10 +199,18 @@ fn a_wait_past_the_timeout_fails_and_removes_the_files() {
 fn another_protocol_version_is_refused() {
     let dir = private_dir();
     let prefix = unique_prefix("version");
-    std::fs::write(dir.path().join(&prefix), [2, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0]).unwrap();
+    std::fs::write(
+        dir.path().join(&prefix),
+        [2, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0],
+    )
+    .unwrap();
     std::fs::write(dir.path().join(format!("{prefix}_")), [0u8; 8]).unwrap();
     match joiner(dir.path(), &prefix, Duration::from_secs(5)) {
-        Err(Error::VersionMismatch { found: 2, expected: 1, .. }) => {}
+        Err(Error::VersionMismatch {
+            found: 2,
+            expected: 1,
+            ..
+        }) => {}
         other => panic!("expected VersionMismatch, got {other:?}"),
     }
 }
@@ -182,7 +221,9 @@ fn a_truncated_hook_is_a_clear_error() {
     let prefix = unique_prefix("truncated");
     std::fs::write(dir.path().join(&prefix), [1, 0, 0, 0, 1, 0, 0]).unwrap();
     match joiner(dir.path(), &prefix, Duration::from_millis(300)) {
-        Err(err @ Error::CorruptFile { .. }) => assert!(err.to_string().contains("7 bytes"), "{err}"),
+        Err(err @ Error::CorruptFile { .. }) => {
+            assert!(err.to_string().contains("7 bytes"), "{err}")
+        }
         other => panic!("expected CorruptFile, got {other:?}"),
     }
 }
@@ -191,10 +232,16 @@ fn a_truncated_hook_is_a_clear_error() {
 fn a_data_file_smaller_than_the_hook_says_is_a_clear_error() {
     let dir = private_dir();
     let prefix = unique_prefix("short-data");
-    std::fs::write(dir.path().join(&prefix), [1, 0, 0, 0, 1, 0, 0, 0, 64, 0, 0, 0, 1, 0, 0]).unwrap();
+    std::fs::write(
+        dir.path().join(&prefix),
+        [1, 0, 0, 0, 1, 0, 0, 0, 64, 0, 0, 0, 1, 0, 0],
+    )
+    .unwrap();
     std::fs::write(dir.path().join(format!("{prefix}_")), [0u8; 10]).unwrap();
     match joiner(dir.path(), &prefix, Duration::from_secs(5)) {
-        Err(err @ Error::CorruptFile { .. }) => assert!(err.to_string().contains("10 bytes"), "{err}"),
+        Err(err @ Error::CorruptFile { .. }) => {
+            assert!(err.to_string().contains("10 bytes"), "{err}")
+        }
         other => panic!("expected CorruptFile, got {other:?}"),
     }
 }
@@ -203,9 +250,15 @@ fn a_data_file_smaller_than_the_hook_says_is_a_clear_error() {
 fn a_hook_with_a_nonsense_capacity_is_a_clear_error() {
     let dir = private_dir();
     let prefix = unique_prefix("bad-capacity");
-    std::fs::write(dir.path().join(&prefix), [1, 0, 0, 0, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0]).unwrap();
+    std::fs::write(
+        dir.path().join(&prefix),
+        [1, 0, 0, 0, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0],
+    )
+    .unwrap();
     match joiner(dir.path(), &prefix, Duration::from_secs(5)) {
-        Err(err @ Error::CorruptFile { .. }) => assert!(err.to_string().contains("capacity -1"), "{err}"),
+        Err(err @ Error::CorruptFile { .. }) => {
+            assert!(err.to_string().contains("capacity -1"), "{err}")
+        }
         other => panic!("expected CorruptFile, got {other:?}"),
     }
 }
@@ -218,11 +271,25 @@ fn symlinks_at_a_file_name_are_refused_never_followed() {
     let prefix = unique_prefix("symlink");
     symlink(&target, dir.path().join(&prefix)).unwrap();
 
-    let created = SharedMemory::builder(&prefix).directory(dir.path()).capacity(8).create_new(true).open();
-    assert!(matches!(created, Err(Error::UnsafeFile { .. })), "{created:?}");
+    let created = SharedMemory::builder(&prefix)
+        .directory(dir.path())
+        .capacity(8)
+        .create_new(true)
+        .open();
+    assert!(
+        matches!(created, Err(Error::UnsafeFile { .. })),
+        "{created:?}"
+    );
     let joined = joiner(dir.path(), &prefix, Duration::from_secs(1));
-    assert!(matches!(joined, Err(Error::UnsafeFile { .. })), "{joined:?}");
-    assert_eq!(std::fs::read(&target).unwrap(), [0u8; 15], "the symlink's target is untouched");
+    assert!(
+        matches!(joined, Err(Error::UnsafeFile { .. })),
+        "{joined:?}"
+    );
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        [0u8; 15],
+        "the symlink's target is untouched"
+    );
 }
 
 #[test]
@@ -236,7 +303,9 @@ fn files_of_another_user_are_refused() {
         return;
     }
     match joiner(dir.path(), &prefix, Duration::from_secs(1)) {
-        Err(err @ Error::UnsafeFile { .. }) => assert!(err.to_string().contains("another user"), "{err}"),
+        Err(err @ Error::UnsafeFile { .. }) => {
+            assert!(err.to_string().contains("another user"), "{err}")
+        }
         other => panic!("expected UnsafeFile, got {other:?}"),
     }
 }
@@ -248,8 +317,15 @@ fn a_world_writable_directory_without_sticky_bit_is_refused() {
     let shared = dir.path().join("open-to-all");
     std::fs::create_dir(&shared).unwrap();
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let result = SharedMemory::builder("x").directory(&shared).capacity(8).create_new(true).open();
-    assert!(matches!(result, Err(Error::UnsafeFile { .. })), "{result:?}");
+    let result = SharedMemory::builder("x")
+        .directory(&shared)
+        .capacity(8)
+        .create_new(true)
+        .open();
+    assert!(
+        matches!(result, Err(Error::UnsafeFile { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -259,7 +335,8 @@ fn created_files_and_directory_are_private() {
     let nested = dir.path().join("python_unity_shared_memory");
     let prefix = unique_prefix("modes");
     let sm = create(&nested, &prefix, Role::Unity, 8);
-    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&nested), 0o700);
     assert_eq!(mode(&nested.join(&prefix)), 0o600);
     assert_eq!(mode(&nested.join(format!("{prefix}_"))), 0o600);
@@ -274,7 +351,10 @@ fn delete_files_removes_only_the_prefix_and_its_data_files() {
     }
     delete_files_in(dir.path(), "p").unwrap();
     assert_eq!(file_names(dir.path()), ["p_x", "pother", "q_"]);
-    assert!(matches!(delete_files_in(dir.path(), "p_"), Err(Error::InvalidPrefix { .. })));
+    assert!(matches!(
+        delete_files_in(dir.path(), "p_"),
+        Err(Error::InvalidPrefix { .. })
+    ));
 }
 
 #[test]
@@ -284,5 +364,8 @@ fn drop_closes_so_the_peer_is_told() {
     let mut unity = create(dir.path(), &prefix, Role::Unity, 8);
     unity.give_control(false).unwrap();
     drop(join(dir.path(), &prefix, Role::Python));
-    assert!(matches!(unity.wait_unblocked(), Err(Error::PeerClosed { .. })));
+    assert!(matches!(
+        unity.wait_unblocked(),
+        Err(Error::PeerClosed { .. })
+    ));
 }

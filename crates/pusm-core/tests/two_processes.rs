@@ -7,7 +7,9 @@ use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 use pusm_core::{Error, Role, SharedBuffer, SharedMemory};
-use support::{child_args, create, expect_success, file_names, join, private_dir, spawn_child, unique_prefix};
+use support::{
+    child_args, create, expect_success, file_names, join, private_dir, spawn_child, unique_prefix,
+};
 
 const HANDOFFS: i32 = 10_000;
 
@@ -34,7 +36,11 @@ fn child() {
             assert_eq!(sm.capacity(), 64);
             assert_eq!(sm.read_string(0).unwrap().0, "before any resize");
             assert_eq!(sm.read_int32(40).unwrap().0, 77);
-            assert_eq!(file_names(&dir), [prefix.clone(), format!("{prefix}__")], "the child removes the old file");
+            assert_eq!(
+                file_names(&dir),
+                [prefix.clone(), format!("{prefix}__")],
+                "the child removes the old file"
+            );
             // Now this side resizes.
             sm.resize(256).unwrap();
             sm.write_int32(200, 99).unwrap();
@@ -77,7 +83,11 @@ fn ten_thousand_handoffs_with_checked_values() {
     for i in 0..HANDOFFS {
         sm.write_int32(0, i).unwrap();
         sm.give_control(true).unwrap();
-        assert_eq!(sm.read_int32(4).unwrap().0, i.wrapping_mul(3) + 1, "the child's answer at handoff {i}");
+        assert_eq!(
+            sm.read_int32(4).unwrap().0,
+            i.wrapping_mul(3) + 1,
+            "the child's answer at handoff {i}"
+        );
     }
     expect_success(child);
     sm.delete().unwrap();
@@ -100,7 +110,10 @@ fn each_side_resizes_mid_conversation() {
     assert_eq!(sm.read_string(0).unwrap().0, "before any resize");
     assert_eq!(sm.read_int32(40).unwrap().0, 77);
     assert_eq!(sm.read_int32(200).unwrap().0, 99);
-    assert_eq!(file_names(dir.path()), [prefix.clone(), format!("{prefix}___")]);
+    assert_eq!(
+        file_names(dir.path()),
+        [prefix.clone(), format!("{prefix}___")]
+    );
     sm.write_int32(200, 100).unwrap();
     sm.give_control(true).unwrap_or_else(|err| match err {
         Error::PeerClosed { .. } => {}
@@ -120,7 +133,10 @@ fn a_close_by_the_joiner_reaches_the_creator() {
         other => panic!("expected PeerClosed, got {other:?}"),
     }
     expect_success(child);
-    assert!(file_names(dir.path()).is_empty(), "the side that saw the close removes the files");
+    assert!(
+        file_names(dir.path()).is_empty(),
+        "the side that saw the close removes the files"
+    );
 }
 
 #[test]
@@ -154,16 +170,21 @@ fn a_killed_peer_is_reported_as_dead_before_the_timeout() {
         let mut line = String::new();
         while !line.contains("joined") {
             line.clear();
-            assert_ne!(reader.read_line(&mut line).unwrap(), 0, "the child exited before joining");
+            assert_ne!(
+                reader.read_line(&mut line).unwrap(),
+                0,
+                "the child exited before joining"
+            );
         }
         child.kill().unwrap();
         child.wait().unwrap();
     });
     match sm.give_control(true) {
-        Err(Error::PeerDied { role: Role::Python, .. }) => {}
+        Err(Error::PeerDied {
+            role: Role::Python, ..
+        }) => {}
         other => panic!("expected PeerDied, got {other:?}"),
     }
     killer.join().unwrap();
     assert!(file_names(dir.path()).is_empty());
 }
-

@@ -2,7 +2,9 @@
 
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Expr, ExprLit, ExprUnary, Fields, Ident, Lit, Member, Path, Type, UnOp};
+use syn::{
+    Data, DeriveInput, Expr, ExprLit, ExprUnary, Fields, Ident, Lit, Member, Path, Type, UnOp,
+};
 
 use crate::attr::{self, Place};
 use crate::errors::Errors;
@@ -70,10 +72,14 @@ impl<'a> Input<'a> {
                 Body::Struct(Vec::new())
             }
         };
-        let krate = attrs.krate.unwrap_or_else(|| syn::parse_quote!(::pusm_core));
+        let krate = attrs
+            .krate
+            .unwrap_or_else(|| syn::parse_quote!(::pusm_core));
         let input = Input {
             ident: &input.ident,
-            wire_name: attrs.rename.unwrap_or_else(|| input.ident.unraw().to_string()),
+            wire_name: attrs
+                .rename
+                .unwrap_or_else(|| input.ident.unraw().to_string()),
             krate,
             body,
         };
@@ -130,7 +136,9 @@ fn parse_variant(variant: &syn::Variant) -> syn::Result<Option<Variant<'_>>> {
         }
         Some((_, expr)) => errors.check(discriminant(expr)),
     };
-    let wire_name = attrs.rename.unwrap_or_else(|| variant.ident.unraw().to_string());
+    let wire_name = attrs
+        .rename
+        .unwrap_or_else(|| variant.ident.unraw().to_string());
     errors.finish(value.map(|value| Variant {
         ident: &variant.ident,
         wire_name,
@@ -141,13 +149,17 @@ fn parse_variant(variant: &syn::Variant) -> syn::Result<Option<Variant<'_>>> {
 /// The i32 value of an integer literal discriminant, possibly negated.
 fn discriminant(expr: &Expr) -> syn::Result<i32> {
     let (negative, literal) = match expr {
-        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => (false, int),
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(int), ..
+        }) => (false, int),
         Expr::Unary(ExprUnary {
             op: UnOp::Neg(_),
             expr,
             ..
         }) => match &**expr {
-            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => (true, int),
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(int), ..
+            }) => (true, int),
             _ => return Err(not_a_literal(expr)),
         },
         Expr::Group(group) => return discriminant(&group.expr),
@@ -172,7 +184,11 @@ fn not_a_literal(expr: &Expr) -> syn::Error {
 
 fn check_repr_i32(input: &DeriveInput, errors: &mut Errors) {
     let mut found = false;
-    for attr in input.attrs.iter().filter(|attr| attr.path().is_ident("repr")) {
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("repr"))
+    {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("i32") {
                 found = true;

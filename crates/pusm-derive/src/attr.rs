@@ -27,7 +27,10 @@ pub(crate) fn parse(attrs: &[Attribute], place: Place, errors: &mut Errors) -> A
             if meta.path.is_ident("rename") {
                 let name: LitStr = meta.value()?.parse()?;
                 if name.value().is_empty() {
-                    return Err(syn::Error::new(name.span(), "`rename` needs a non-empty name"));
+                    return Err(syn::Error::new(
+                        name.span(),
+                        "`rename` needs a non-empty name",
+                    ));
                 }
                 if out.rename.replace(name.value()).is_some() {
                     return Err(meta.error("duplicate `rename`"));
@@ -35,7 +38,9 @@ pub(crate) fn parse(attrs: &[Attribute], place: Place, errors: &mut Errors) -> A
                 Ok(())
             } else if meta.path.is_ident("crate") {
                 if place != Place::Type {
-                    return Err(meta.error("`crate` belongs on the struct or enum, not on a field or variant"));
+                    return Err(meta.error(
+                        "`crate` belongs on the struct or enum, not on a field or variant",
+                    ));
                 }
                 let path: LitStr = meta.value()?.parse()?;
                 if out.krate.replace(path.parse()?).is_some() {
@@ -43,7 +48,9 @@ pub(crate) fn parse(attrs: &[Attribute], place: Place, errors: &mut Errors) -> A
                 }
                 Ok(())
             } else {
-                Err(meta.error("unknown pusm attribute; expected `rename = \"...\"` or `crate = \"...\"`"))
+                Err(meta.error(
+                    "unknown pusm attribute; expected `rename = \"...\"` or `crate = \"...\"`",
+                ))
             }
         });
         errors.check(result);

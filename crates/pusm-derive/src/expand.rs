@@ -106,7 +106,9 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>]) -> Parts {
         ::core::result::Result::Ok(__pusm_offset)
     };
 
-    let bindings: Vec<_> = (0..fields.len()).map(|i| format_ident!("__pusm_field{}", i)).collect();
+    let bindings: Vec<_> = (0..fields.len())
+        .map(|i| format_ident!("__pusm_field{}", i))
+        .collect();
     let reads = fields.iter().zip(&bindings).map(|(field, binding)| {
         let of = trait_of(field);
         quote!(let (#binding, __pusm_offset) = #of::read(__pusm_buf, __pusm_offset)?;)

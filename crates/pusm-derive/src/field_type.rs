@@ -41,13 +41,21 @@ fn check_nested(ty: &Type, inside_option: bool) -> syn::Result<()> {
             "tuples are not supported",
             "use a struct that derives SharedLayout",
         )),
-        _ => Err(unsupported(ty, "this type is not supported", "use one of the supported types")),
+        _ => Err(unsupported(
+            ty,
+            "this type is not supported",
+            "use one of the supported types",
+        )),
     }
 }
 
 fn check_path(path: &TypePath, inside_option: bool) -> syn::Result<()> {
     if path.qself.is_some() {
-        return Err(unsupported(path, "qualified paths are not supported", "name the type directly"));
+        return Err(unsupported(
+            path,
+            "qualified paths are not supported",
+            "name the type directly",
+        ));
     }
     let Some(last) = path.path.segments.last() else {
         return Ok(());
@@ -66,7 +74,11 @@ fn check_path(path: &TypePath, inside_option: bool) -> syn::Result<()> {
         "Vec" => match arguments.as_slice() {
             [element] if is_u8(element) => Ok(()), // bytes
             [element] => check_nested(element, false),
-            _ => Err(unsupported(path, "`Vec` takes exactly one type", "write `Vec<T>`")),
+            _ => Err(unsupported(
+                path,
+                "`Vec` takes exactly one type",
+                "write `Vec<T>`",
+            )),
         },
         "Option" => match arguments.as_slice() {
             [inner] if inside_option || is_option(inner) => Err(unsupported(
@@ -75,20 +87,23 @@ fn check_path(path: &TypePath, inside_option: bool) -> syn::Result<()> {
                 "use one `Option<T>`, or a struct with a bool and an `Option<T>`",
             )),
             [inner] => check_nested(inner, true),
-            _ => Err(unsupported(path, "`Option` takes exactly one type", "write `Option<T>`")),
+            _ => Err(unsupported(
+                path,
+                "`Option` takes exactly one type",
+                "write `Option<T>`",
+            )),
         },
         "Box" | "Rc" | "Arc" | "Cow" => Err(unsupported(
             path,
             &format!("`{name}` is not supported"),
             "store the value itself",
         )),
-        "HashMap" | "BTreeMap" | "IndexMap" | "HashSet" | "BTreeSet" | "VecDeque" | "LinkedList" => {
-            Err(unsupported(
-                path,
-                &format!("`{name}` is not supported"),
-                "use `Vec<T>` (of a struct with key and value fields, for a map)",
-            ))
-        }
+        "HashMap" | "BTreeMap" | "IndexMap" | "HashSet" | "BTreeSet" | "VecDeque"
+        | "LinkedList" => Err(unsupported(
+            path,
+            &format!("`{name}` is not supported"),
+            "use `Vec<T>` (of a struct with key and value fields, for a map)",
+        )),
         _ => Ok(()),
     }
 }
@@ -96,7 +111,8 @@ fn check_path(path: &TypePath, inside_option: bool) -> syn::Result<()> {
 /// The supported type closest to a primitive that pusm cannot encode.
 fn primitive_suggestion(name: &str) -> Option<&'static str> {
     Some(match name {
-        "u8" | "i8" | "u16" | "i16" | "u32" | "i64" | "u64" | "i128" | "u128" | "isize" | "usize" => "i32",
+        "u8" | "i8" | "u16" | "i16" | "u32" | "i64" | "u64" | "i128" | "u128" | "isize"
+        | "usize" => "i32",
         "f64" => "f32",
         "char" | "str" => "String",
         _ => return None,

@@ -115,14 +115,21 @@ mod tests {
             i64::MAX,
         ] {
             let expected = fnv1a32(value.to_string().as_bytes());
-            assert_eq!(Fnv1a::new().write_decimal(value).finish(), expected, "{value}");
+            assert_eq!(
+                Fnv1a::new().write_decimal(value).finish(),
+                expected,
+                "{value}"
+            );
         }
     }
 
     #[test]
     fn streaming_equals_one_shot() {
         let whole = fnv1a32(b"Pose{at:Vec3}");
-        let parts = Fnv1a::new().write_str("Pose{").write_str("at:").write_str("Vec3}");
+        let parts = Fnv1a::new()
+            .write_str("Pose{")
+            .write_str("at:")
+            .write_str("Vec3}");
         assert_eq!(parts.finish(), whole);
     }
 }

@@ -55,7 +55,9 @@ impl Layout<'_> {
                         hasher = hasher.write_str(",");
                     }
                     let field = &def.fields[i];
-                    hasher = field.layout.hash_signature(hasher.write_str(field.name).write_str(":"));
+                    hasher = field
+                        .layout
+                        .hash_signature(hasher.write_str(field.name).write_str(":"));
                     i += 1;
                 }
                 hasher.write_str("}")
@@ -136,31 +138,58 @@ mod tests {
     const VEC3: StructLayout<'static> = StructLayout {
         name: "Vec3",
         fields: &[
-            Field { name: "x", layout: &Layout::Float32 },
-            Field { name: "y", layout: &Layout::Float32 },
-            Field { name: "z", layout: &Layout::Float32 },
+            Field {
+                name: "x",
+                layout: &Layout::Float32,
+            },
+            Field {
+                name: "y",
+                layout: &Layout::Float32,
+            },
+            Field {
+                name: "z",
+                layout: &Layout::Float32,
+            },
         ],
     };
     const POSE: StructLayout<'static> = StructLayout {
         name: "Pose",
         fields: &[
-            Field { name: "at", layout: &Layout::Struct(&VEC3) },
-            Field { name: "path", layout: &Layout::List(&Layout::Struct(&VEC3)) },
+            Field {
+                name: "at",
+                layout: &Layout::Struct(&VEC3),
+            },
+            Field {
+                name: "path",
+                layout: &Layout::List(&Layout::Struct(&VEC3)),
+            },
         ],
     };
     const COMMAND: EnumLayout<'static> = EnumLayout {
         name: "Command",
         variants: &[
-            Variant { name: "Idle", value: 0 },
-            Variant { name: "Move", value: 1 },
-            Variant { name: "Reset", value: -1 },
+            Variant {
+                name: "Idle",
+                value: 0,
+            },
+            Variant {
+                name: "Move",
+                value: 1,
+            },
+            Variant {
+                name: "Reset",
+                value: -1,
+            },
         ],
     };
 
     #[test]
     fn protocol_examples() {
         // Both signatures are spelled out in PROTOCOL.md.
-        assert_eq!(Layout::Struct(&VEC3).signature(), "Vec3{x:float32,y:float32,z:float32}");
+        assert_eq!(
+            Layout::Struct(&VEC3).signature(),
+            "Vec3{x:float32,y:float32,z:float32}"
+        );
         assert_eq!(
             Layout::Struct(&POSE).signature(),
             "Pose{at:Vec3{x:float32,y:float32,z:float32},path:[Vec3{x:float32,y:float32,z:float32}]}"
@@ -186,7 +215,11 @@ mod tests {
         ];
         for (layout, signature) in cases {
             assert_eq!(layout.signature(), signature);
-            assert_eq!(layout.fingerprint(), fnv1a32(signature.as_bytes()), "{signature}");
+            assert_eq!(
+                layout.fingerprint(),
+                fnv1a32(signature.as_bytes()),
+                "{signature}"
+            );
         }
     }
 

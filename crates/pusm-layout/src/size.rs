@@ -78,24 +78,42 @@ mod tests {
     const INNER: StructLayout<'static> = StructLayout {
         name: "Inner",
         fields: &[
-            Field { name: "flag", layout: &Layout::Bool },
-            Field { name: "count", layout: &Layout::Int32 },
+            Field {
+                name: "flag",
+                layout: &Layout::Bool,
+            },
+            Field {
+                name: "count",
+                layout: &Layout::Int32,
+            },
         ],
     };
     const WITH_NAME: StructLayout<'static> = StructLayout {
         name: "WithName",
         fields: &[
-            Field { name: "inner", layout: &Layout::Struct(&INNER) },
-            Field { name: "name", layout: &Layout::String },
+            Field {
+                name: "inner",
+                layout: &Layout::Struct(&INNER),
+            },
+            Field {
+                name: "name",
+                layout: &Layout::String,
+            },
         ],
     };
-    const EMPTY: StructLayout<'static> = StructLayout { name: "Empty", fields: &[] };
+    const EMPTY: StructLayout<'static> = StructLayout {
+        name: "Empty",
+        fields: &[],
+    };
 
     #[test]
     fn fixed_sizes() {
         assert_eq!(Layout::Bool.fixed_size(), Some(1));
         assert_eq!(Layout::Struct(&INNER).fixed_size(), Some(5));
-        assert_eq!(Layout::Array(&Layout::Struct(&INNER), 4).fixed_size(), Some(20));
+        assert_eq!(
+            Layout::Array(&Layout::Struct(&INNER), 4).fixed_size(),
+            Some(20)
+        );
         assert_eq!(Layout::Struct(&WITH_NAME).fixed_size(), None);
         assert_eq!(Layout::Optional(&Layout::Int32).fixed_size(), None);
         assert_eq!(Layout::Struct(&EMPTY).fixed_size(), Some(0));

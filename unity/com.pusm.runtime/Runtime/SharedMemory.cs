@@ -444,7 +444,11 @@ namespace PythonUnitySharedMemory
                     waiter.Pause();
                 }
             }
-            if (_hook.ReadFlag(HookLayout.ClosedFlagOffset)) throw Fail(new PeerClosedException(_prefix));
+            // Closed while this side still waits: the peer left without handing control back.
+            // (A peer that hands over and then closes has its last message read first; the close
+            // is reported at the next wait that would block.)
+            if (!_hook.ReadFlag(_ownFlag) && _hook.ReadFlag(HookLayout.ClosedFlagOffset))
+                throw Fail(new PeerClosedException(_prefix));
             FollowResize();
         }
 
@@ -671,7 +675,12 @@ namespace PythonUnitySharedMemory
             try
             {
                 HookView hook = _hook;
-                if (hook != null) hook.WriteFlag(HookLayout.ClosedFlagOffset, true);
+                if (hook != null)
+                {
+                    // The peer closed first: nobody else will delete the files.
+                    if (hook.ReadFlag(HookLayout.ClosedFlagOffset)) _deleteOnRelease = true;
+                    hook.WriteFlag(HookLayout.ClosedFlagOffset, true);
+                }
             }
             catch (Exception)
             {

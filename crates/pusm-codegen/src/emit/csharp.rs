@@ -9,7 +9,9 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use pusm_schema::{EnumDef, FieldDef, FileId, Item, Schema, SchemaFile, StructDef, TypeId, TypeRef};
+use pusm_schema::{
+    EnumDef, FieldDef, FileId, Item, Schema, SchemaFile, StructDef, TypeId, TypeRef,
+};
 
 use super::writer::{call_lines, Writer};
 use super::{default_variant, doc_lines, header_line, item_type, Emitter};
@@ -27,7 +29,14 @@ use crate::names::{camel, csharp_ident, pascal, unique};
 pub struct CSharp;
 
 /// Members every generated class has, which fields must not shadow.
-const GENERATED_MEMBERS: &[&str] = &["Fingerprint", "Write", "Read", "WriteChecked", "ReadChecked", "EncodedLen"];
+const GENERATED_MEMBERS: &[&str] = &[
+    "Fingerprint",
+    "Write",
+    "Read",
+    "WriteChecked",
+    "ReadChecked",
+    "EncodedLen",
+];
 
 /// The fully qualified memory type every method takes.
 const MEMORY: &str = "global::PythonUnitySharedMemory.SharedMemory";
@@ -123,7 +132,11 @@ impl<'a> FileEmitter<'a> {
         if !docs.is_empty() {
             w.line("//");
             for line in docs {
-                w.line(if line.is_empty() { "//".to_owned() } else { format!("// {line}") });
+                w.line(if line.is_empty() {
+                    "//".to_owned()
+                } else {
+                    format!("// {line}")
+                });
             }
         }
         w.blank();
@@ -143,7 +156,7 @@ impl<'a> FileEmitter<'a> {
         }
         w.dedent();
         w.line("}");
-        w.finish()
+        wrap_long_lines(&w.finish())
     }
 
     fn enum_item(&self, w: &mut Writer, def: &EnumDef) {
@@ -153,7 +166,11 @@ impl<'a> FileEmitter<'a> {
         w.indent();
         for variant in &def.variants {
             summary(w, &variant.docs);
-            w.line(format!("{} = {},", csharp_ident(&variant.name), variant.value));
+            w.line(format!(
+                "{} = {},",
+                csharp_ident(&variant.name),
+                variant.value
+            ));
         }
         w.dedent();
         w.line("}");
@@ -182,17 +199,27 @@ impl<'a> FileEmitter<'a> {
                 "<see cref=\"WriteChecked\"/> writes it first, <see cref=\"ReadChecked\"/> compares it.".to_owned(),
             ],
         );
-        w.line(format!("public const uint Fingerprint = 0x{fingerprint:08X}u;"));
+        w.line(format!(
+            "public const uint Fingerprint = 0x{fingerprint:08X}u;"
+        ));
 
         for field in &fields {
             w.blank();
             summary(w, &field.def.docs);
-            w.line(format!("public {} {};", self.type_name(&field.def.ty, &members), field.member));
+            w.line(format!(
+                "public {} {};",
+                self.type_name(&field.def.ty, &members),
+                field.member
+            ));
         }
 
         // The constructors.
         w.blank();
-        let article = if def.name.starts_with(['A', 'E', 'I', 'O', 'U']) { "An" } else { "A" };
+        let article = if def.name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+            "An"
+        } else {
+            "A"
+        };
         summary_raw(
             w,
             &[
@@ -211,10 +238,22 @@ impl<'a> FileEmitter<'a> {
         w.line("}");
         if !fields.is_empty() {
             w.blank();
-            summary_raw(w, &[format!("{article} {} with the given field values.", def.name)]);
+            summary_raw(
+                w,
+                &[format!(
+                    "{article} {} with the given field values.",
+                    def.name
+                )],
+            );
             let params: Vec<String> = fields
                 .iter()
-                .map(|field| format!("{} {}", self.type_name(&field.def.ty, &members), field.param))
+                .map(|field| {
+                    format!(
+                        "{} {}",
+                        self.type_name(&field.def.ty, &members),
+                        field.param
+                    )
+                })
                 .collect();
             w.lines(call_lines(
                 &format!("public {class}("),
@@ -246,7 +285,13 @@ impl<'a> FileEmitter<'a> {
         w.line("}");
     }
 
-    fn write_method(&self, w: &mut Writer, def: &StructDef, fields: &[Field<'_>], members: &BTreeSet<String>) {
+    fn write_method(
+        &self,
+        w: &mut Writer,
+        def: &StructDef,
+        fields: &[Field<'_>],
+        members: &BTreeSet<String>,
+    ) {
         w.blank();
         summary_raw(w, &["Writes this message at <paramref name=\"offset\"/>; returns the offset just past it."]);
         w.line(format!("public int Write({MEMORY} sm, int offset)"));
@@ -276,14 +321,30 @@ impl<'a> FileEmitter<'a> {
              invalid UTF-8, an unknown enum value.</exception>",
             def.name
         ));
-        w.line(format!("public static ({class}, int) Read({MEMORY} sm, int offset)"));
+        w.line(format!(
+            "public static ({class}, int) Read({MEMORY} sm, int offset)"
+        ));
         w.line("{");
         w.indent();
-        let mut temps = Temps::new(fields.iter().map(|field| field.local.trim_start_matches('@').to_owned()));
+        let mut temps = Temps::new(
+            fields
+                .iter()
+                .map(|field| field.local.trim_start_matches('@').to_owned()),
+        );
         for field in fields {
             let place = format!("{}.{}", def.name, field.member);
             let base = field.local.trim_start_matches('@').to_owned();
-            self.read_value(w, &field.def.ty, &field.local, true, &mut temps, &base, 0, &place, members);
+            self.read_value(
+                w,
+                &field.def.ty,
+                &field.local,
+                true,
+                &mut temps,
+                &base,
+                0,
+                &place,
+                members,
+            );
         }
         let args: Vec<String> = fields.iter().map(|field| field.local.clone()).collect();
         w.lines(call_lines(
@@ -328,7 +389,9 @@ impl<'a> FileEmitter<'a> {
             "/// <exception cref=\"{INVALID_DATA}\">The fingerprint is another type's (the peers were\n\
              /// built from different schemas), or the bytes are not a valid {class}.</exception>"
         ));
-        w.line(format!("public static ({class}, int) ReadChecked({MEMORY} sm, int offset)"));
+        w.line(format!(
+            "public static ({class}, int) ReadChecked({MEMORY} sm, int offset)"
+        ));
         w.line("{");
         w.indent();
         w.line("int found;");
@@ -350,7 +413,15 @@ impl<'a> FileEmitter<'a> {
     }
 
     /// Statements that write `expr` (of type `ty`) at `offset`.
-    fn write_value(&self, w: &mut Writer, ty: &TypeRef, expr: &str, depth: usize, place: &str, members: &BTreeSet<String>) {
+    fn write_value(
+        &self,
+        w: &mut Writer,
+        ty: &TypeRef,
+        expr: &str,
+        depth: usize,
+        place: &str,
+        members: &BTreeSet<String>,
+    ) {
         let wire = self.wire_ref(members);
         match ty {
             TypeRef::Bool => w.line(format!("offset = sm.WriteBool(offset, {expr});")),
@@ -358,11 +429,15 @@ impl<'a> FileEmitter<'a> {
             TypeRef::Float32 => w.line(format!("offset = sm.WriteFloat32(offset, {expr});")),
             TypeRef::String => {
                 self.need(Helper::String);
-                w.line(format!("offset = {wire}.WriteString(sm, offset, {expr}, \"{place}\");"));
+                w.line(format!(
+                    "offset = {wire}.WriteString(sm, offset, {expr}, \"{place}\");"
+                ));
             }
             TypeRef::Bytes => {
                 self.need(Helper::Bytes);
-                w.line(format!("offset = {wire}.WriteBytes(sm, offset, {expr}, \"{place}\");"));
+                w.line(format!(
+                    "offset = {wire}.WriteBytes(sm, offset, {expr}, \"{place}\");"
+                ));
             }
             TypeRef::Named(id) => match self.schema.item(*id) {
                 Item::Enum(_) => w.line(format!("offset = sm.WriteInt32(offset, (int){expr});")),
@@ -394,8 +469,20 @@ impl<'a> FileEmitter<'a> {
         }
     }
 
-    fn foreach(&self, w: &mut Writer, element: &TypeRef, expr: &str, depth: usize, place: &str, members: &BTreeSet<String>) {
-        let item = if depth == 0 { "item".to_owned() } else { format!("item{depth}") };
+    fn foreach(
+        &self,
+        w: &mut Writer,
+        element: &TypeRef,
+        expr: &str,
+        depth: usize,
+        place: &str,
+        members: &BTreeSet<String>,
+    ) {
+        let item = if depth == 0 {
+            "item".to_owned()
+        } else {
+            format!("item{depth}")
+        };
         w.line(format!("foreach (var {item} in {expr})"));
         w.line("{");
         w.indent();
@@ -420,7 +507,11 @@ impl<'a> FileEmitter<'a> {
         members: &BTreeSet<String>,
     ) {
         let wire = self.wire_ref(members);
-        let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+        let suffix = if depth == 0 {
+            String::new()
+        } else {
+            depth.to_string()
+        };
         let call = match ty {
             TypeRef::Bool => Some("sm.ReadBool(offset)".to_owned()),
             TypeRef::Int32 => Some("sm.ReadInt32(offset)".to_owned()),
@@ -436,9 +527,14 @@ impl<'a> FileEmitter<'a> {
             TypeRef::Named(id) => match self.schema.item(*id) {
                 Item::Enum(def) => {
                     self.need(Helper::Enum(*id));
-                    Some(format!("{wire}.{}(sm, offset, \"{place}\")", enum_reader(&def.name)))
+                    Some(format!(
+                        "{wire}.{}(sm, offset, \"{place}\")",
+                        enum_reader(&def.name)
+                    ))
                 }
-                Item::Struct(_) => Some(format!("{}.Read(sm, offset)", self.type_ref(*id, members))),
+                Item::Struct(_) => {
+                    Some(format!("{}.Read(sm, offset)", self.type_ref(*id, members)))
+                }
             },
             _ => None,
         };
@@ -449,35 +545,66 @@ impl<'a> FileEmitter<'a> {
             w.line(format!("({target}, offset) = {call};"));
             return;
         }
-        let assign = if declare { format!("var {target}") } else { target.to_owned() };
+        let assign = if declare {
+            format!("var {target}")
+        } else {
+            target.to_owned()
+        };
         match ty {
             TypeRef::List(element) => {
                 self.need(Helper::Count);
                 let count = temps.fresh(&format!("{base}Count{suffix}"));
                 w.line(format!("int {count};"));
-                w.line(format!("({count}, offset) = {wire}.ReadCount(sm, offset, \"{place}\");"));
+                w.line(format!(
+                    "({count}, offset) = {wire}.ReadCount(sm, offset, \"{place}\");"
+                ));
                 w.line(format!(
                     "{assign} = new {}({wire}.InitialCapacity({count}));",
                     self.type_name(ty, members)
                 ));
                 let index = temps.index(depth);
-                w.line(format!("for (int {index} = 0; {index} < {count}; {index}++)"));
+                w.line(format!(
+                    "for (int {index} = 0; {index} < {count}; {index}++)"
+                ));
                 w.line("{");
                 w.indent();
                 let item = temps.fresh(&format!("{base}Item{suffix}"));
-                self.read_value(w, element, &item, true, temps, base, depth + 1, place, members);
+                self.read_value(
+                    w,
+                    element,
+                    &item,
+                    true,
+                    temps,
+                    base,
+                    depth + 1,
+                    place,
+                    members,
+                );
                 w.line(format!("{target}.Add({item});"));
                 w.dedent();
                 w.line("}");
             }
             TypeRef::Array(element, len) => {
-                w.line(format!("{assign} = {};", new_array(&self.type_name(element, members), *len)));
+                w.line(format!(
+                    "{assign} = {};",
+                    new_array(&self.type_name(element, members), *len)
+                ));
                 let index = temps.index(depth);
                 w.line(format!("for (int {index} = 0; {index} < {len}; {index}++)"));
                 w.line("{");
                 w.indent();
                 let item = temps.fresh(&format!("{base}Item{suffix}"));
-                self.read_value(w, element, &item, true, temps, base, depth + 1, place, members);
+                self.read_value(
+                    w,
+                    element,
+                    &item,
+                    true,
+                    temps,
+                    base,
+                    depth + 1,
+                    place,
+                    members,
+                );
                 w.line(format!("{target}[{index}] = {item};"));
                 w.dedent();
                 w.line("}");
@@ -494,7 +621,17 @@ impl<'a> FileEmitter<'a> {
                 w.line(format!("if ({present})"));
                 w.line("{");
                 w.indent();
-                self.read_value(w, inner, target, false, temps, base, depth + 1, place, members);
+                self.read_value(
+                    w,
+                    inner,
+                    target,
+                    false,
+                    temps,
+                    base,
+                    depth + 1,
+                    place,
+                    members,
+                );
                 w.dedent();
                 w.line("}");
             }
@@ -503,12 +640,21 @@ impl<'a> FileEmitter<'a> {
     }
 
     /// Statements that give `target` its default value in the parameterless constructor.
-    fn default_init(&self, w: &mut Writer, ty: &TypeRef, target: &str, depth: usize, members: &BTreeSet<String>) {
+    fn default_init(
+        &self,
+        w: &mut Writer,
+        ty: &TypeRef,
+        target: &str,
+        depth: usize,
+        members: &BTreeSet<String>,
+    ) {
         match ty {
             TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 | TypeRef::Optional(_) => {}
             TypeRef::String => w.line(format!("{target} = \"\";")),
             TypeRef::Bytes => w.line(format!("{target} = new byte[0];")),
-            TypeRef::List(_) => w.line(format!("{target} = new {}();", self.type_name(ty, members))),
+            TypeRef::List(_) => {
+                w.line(format!("{target} = new {}();", self.type_name(ty, members)))
+            }
             TypeRef::Named(id) => match self.schema.item(*id) {
                 Item::Enum(def) => {
                     let variant = &def.variants[default_variant(def)];
@@ -520,16 +666,27 @@ impl<'a> FileEmitter<'a> {
                         ));
                     }
                 }
-                Item::Struct(_) => w.line(format!("{target} = new {}();", self.type_ref(*id, members))),
+                Item::Struct(_) => {
+                    w.line(format!("{target} = new {}();", self.type_ref(*id, members)))
+                }
             },
             TypeRef::Array(element, len) => {
-                w.line(format!("{target} = {};", new_array(&self.type_name(element, members), *len)));
+                w.line(format!(
+                    "{target} = {};",
+                    new_array(&self.type_name(element, members), *len)
+                ));
                 if self.needs_init(element) {
                     let index = loop_index(depth);
                     w.line(format!("for (int {index} = 0; {index} < {len}; {index}++)"));
                     w.line("{");
                     w.indent();
-                    self.default_init(w, element, &format!("{target}[{index}]"), depth + 1, members);
+                    self.default_init(
+                        w,
+                        element,
+                        &format!("{target}[{index}]"),
+                        depth + 1,
+                        members,
+                    );
                     w.dedent();
                     w.line("}");
                 }
@@ -623,7 +780,10 @@ impl<'a> FileEmitter<'a> {
             sections.push(
                 lines
                     .iter()
-                    .map(|line| line.replace("MEMORY", MEMORY).replace("INVALID_DATA", INVALID_DATA))
+                    .map(|line| {
+                        line.replace("MEMORY", MEMORY)
+                            .replace("INVALID_DATA", INVALID_DATA)
+                    })
                     .collect(),
             );
         };
@@ -737,10 +897,15 @@ impl<'a> FileEmitter<'a> {
         }
         for helper in &helpers {
             let Helper::Enum(id) = helper else { continue };
-            let Item::Enum(def) = self.schema.item(*id) else { continue };
+            let Item::Enum(def) = self.schema.item(*id) else {
+                continue;
+            };
             let ty = self.type_ref(*id, &members);
             let mut lines = vec![
-                format!("/// <summary>Reads a {} value; any other int32 is an error.</summary>", def.name),
+                format!(
+                    "/// <summary>Reads a {} value; any other int32 is an error.</summary>",
+                    def.name
+                ),
                 format!(
                     "internal static ({ty}, int) {}({MEMORY} sm, int offset, string place)",
                     enum_reader(&def.name)
@@ -752,7 +917,11 @@ impl<'a> FileEmitter<'a> {
                 "    switch (value)".to_owned(),
                 "    {".to_owned(),
             ];
-            lines.extend(def.variants.iter().map(|variant| format!("        case {}:", variant.value)));
+            lines.extend(
+                def.variants
+                    .iter()
+                    .map(|variant| format!("        case {}:", variant.value)),
+            );
             lines.extend([
                 format!("            return (({ty})value, next);"),
                 "        default:".to_owned(),
@@ -804,10 +973,16 @@ const WIRE_MEMBERS: &[&str] = &[
 /// The C# names of every field of `def`, escaped.
 fn fields(def: &StructDef) -> Vec<Field<'_>> {
     let class = csharp_ident(&def.name);
-    let mut members: BTreeSet<String> = GENERATED_MEMBERS.iter().map(|name| (*name).to_owned()).collect();
+    let mut members: BTreeSet<String> = GENERATED_MEMBERS
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect();
     members.insert(class);
     let mut params = BTreeSet::new();
-    let mut locals: BTreeSet<String> = ["sm", "offset"].iter().map(|name| (*name).to_owned()).collect();
+    let mut locals: BTreeSet<String> = ["sm", "offset"]
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect();
     def.fields
         .iter()
         .map(|def| {
@@ -876,16 +1051,56 @@ impl Temps {
     }
 }
 
+/// Lines longer than this are split where C# formatters would split them.
+const MAX_LINE: usize = 120;
+
+/// Splits the lines of `text` longer than [`MAX_LINE`] at a natural point:
+/// before a method's parameters, inside `throw new X(...)`, after ` = `.
+fn wrap_long_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let code = line.trim_start();
+        let split = if line.len() <= MAX_LINE || code.starts_with("//") {
+            None
+        } else if let Some(at) = code.find(&format!("({MEMORY}")) {
+            Some((&code[..=at], &code[at + 1..]))
+        } else if code.starts_with("throw new ") {
+            code.find('(').map(|at| (&code[..=at], &code[at + 1..]))
+        } else {
+            code.find(" = ")
+                .map(|at| (&code[..at + 2], &code[at + 3..]))
+        };
+        match split {
+            Some((head, tail)) => {
+                out.push_str(&format!("{indent}{head}\n{indent}{INDENT}{tail}\n"));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 /// Writes `docs` as an XML `<summary>` (nothing when there are none).
 fn summary(w: &mut Writer, docs: &[String]) {
-    let lines: Vec<String> = doc_lines(docs).iter().map(|line| xml_escape(line)).collect();
+    let lines: Vec<String> = doc_lines(docs)
+        .iter()
+        .map(|line| xml_escape(line))
+        .collect();
     match lines.as_slice() {
         [] => {}
         [line] => w.line(format!("/// <summary>{line}</summary>")),
         lines => {
             w.line("/// <summary>");
             for line in lines {
-                w.line(if line.is_empty() { "///".to_owned() } else { format!("/// {line}") });
+                w.line(if line.is_empty() {
+                    "///".to_owned()
+                } else {
+                    format!("/// {line}")
+                });
             }
             w.line("/// </summary>");
         }
@@ -909,7 +1124,9 @@ fn summary_raw<S: AsRef<str>>(w: &mut Writer, lines: &[S]) {
 
 /// Escapes schema text for an XML doc comment.
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

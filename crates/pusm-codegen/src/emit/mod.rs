@@ -181,7 +181,10 @@ pub(crate) fn doc_lines(docs: &[String]) -> Vec<String> {
 /// The variant a default value takes: the one whose value is 0, else the first.
 #[must_use]
 pub(crate) fn default_variant(def: &EnumDef) -> usize {
-    def.variants.iter().position(|variant| variant.value == 0).unwrap_or(0)
+    def.variants
+        .iter()
+        .position(|variant| variant.value == 0)
+        .unwrap_or(0)
 }
 
 /// The type of a whole item, for the layout functions of [`Schema`].
@@ -205,15 +208,26 @@ mod tests {
 
     #[test]
     fn header_paths_are_relative_and_portable() {
-        assert_eq!(display_path(Path::new("schemas/robot.pusm")), "schemas/robot.pusm");
+        assert_eq!(
+            display_path(Path::new("schemas/robot.pusm")),
+            "schemas/robot.pusm"
+        );
         assert_eq!(display_path(Path::new("./robot.pusm")), "robot.pusm");
-        assert_eq!(display_path(Path::new("../../schemas/robot.pusm")), "../../schemas/robot.pusm");
+        assert_eq!(
+            display_path(Path::new("../../schemas/robot.pusm")),
+            "../../schemas/robot.pusm"
+        );
         assert_eq!(display_path(Path::new("/home/me/robot.pusm")), "robot.pusm");
     }
 
     #[test]
     fn docs_are_dedented() {
-        let docs = vec![" First.".to_owned(), "   indented".to_owned(), "".to_owned(), " ".to_owned()];
+        let docs = vec![
+            " First.".to_owned(),
+            "   indented".to_owned(),
+            "".to_owned(),
+            " ".to_owned(),
+        ];
         assert_eq!(doc_lines(&docs), ["First.", "  indented"]);
         assert!(doc_lines(&[]).is_empty());
     }

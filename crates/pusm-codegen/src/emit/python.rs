@@ -29,7 +29,14 @@ use crate::names::{is_python_keyword, python_class, python_module, screaming, un
 pub struct Python;
 
 /// Members every generated class has, which fields must not shadow.
-const GENERATED_MEMBERS: &[&str] = &["read", "write", "read_checked", "write_checked", "encoded_len", "FINGERPRINT"];
+const GENERATED_MEMBERS: &[&str] = &[
+    "read",
+    "write",
+    "read_checked",
+    "write_checked",
+    "encoded_len",
+    "FINGERPRINT",
+];
 /// Names the class body evaluates (field defaults), which a field must not shadow.
 const CLASS_BODY_NAMES: &[&str] = &["dataclasses", "list", "self"];
 /// Locals of the generated `read` methods (besides the per-depth temporaries).
@@ -89,7 +96,13 @@ impl Pos {
         let mut parts: Vec<String> = self
             .terms
             .iter()
-            .map(|(index, stride)| if *stride == 1 { index.clone() } else { format!("{stride} * {index}") })
+            .map(|(index, stride)| {
+                if *stride == 1 {
+                    index.clone()
+                } else {
+                    format!("{stride} * {index}")
+                }
+            })
             .collect();
         if self.constant != 0 || parts.is_empty() {
             parts.push(self.constant.to_string());
@@ -141,8 +154,15 @@ impl<'a> ModuleEmitter<'a> {
         w.blank();
         w.line("from __future__ import annotations");
         w.blank();
-        let has_structs = schema_file.items.iter().any(|item| matches!(item, Item::Struct(_)));
-        let has_enums = schema_file.items.iter().any(|item| matches!(item, Item::Enum(_)));
+        let has_structs = schema_file
+            .items
+            .iter()
+            .any(|item| matches!(item, Item::Struct(_)));
+        let imports = self.imports.borrow();
+        let has_enums = schema_file
+            .items
+            .iter()
+            .any(|item| matches!(item, Item::Enum(_)));
         let uses_struct = *self.uses_struct.borrow() || !self.structs.borrow().is_empty();
         for (module, used) in [
             ("dataclasses", has_structs),
@@ -154,16 +174,29 @@ impl<'a> ModuleEmitter<'a> {
                 w.line(format!("import {module}"));
             }
         }
-        let imports = self.imports.borrow();
         if !imports.is_empty() {
             w.blank();
             for id in imports.iter() {
-                w.line(format!("import {}", python_module(&self.schema.file(*id).module)));
+                w.line(format!(
+                    "import {}",
+                    python_module(&self.schema.file(*id).module)
+                ));
             }
         }
-        if has_structs {
-            w.blank();
-            w.lines(ERRORS.lines());
+        w.blank();
+        match imports.iter().next() {
+            // Share the classes of the modules this one uses, so that one
+            // `except` catches an error from any of them.
+            Some(first) => {
+                w.line("try:");
+                w.line("    from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed");
+                w.line("except ImportError:  # the original package, or none: the classes of the modules used");
+                w.line(format!(
+                    "    from {} import DecodeError, SchemaMismatchError",
+                    python_module(&self.schema.file(*first).module)
+                ));
+            }
+            None => w.lines(ERRORS.lines()),
         }
         w.blank();
         w.line("__all__ = [");
@@ -219,7 +252,9 @@ impl<'a> ModuleEmitter<'a> {
         if docstring(w, &def.docs) {
             w.line("");
         }
-        w.line(format!("FINGERPRINT: typing.ClassVar[int] = 0x{fingerprint:08X}"));
+        w.line(format!(
+            "FINGERPRINT: typing.ClassVar[int] = 0x{fingerprint:08X}"
+        ));
         w.line("\"\"\"FNV-1a 32 of this type's signature, which checked reads and writes compare.\"\"\"");
         if !def.fields.is_empty() {
             w.line("");
@@ -231,7 +266,10 @@ impl<'a> ModuleEmitter<'a> {
             if w.indentation().len() + line.len() > WIDTH {
                 if let Some(factory) = default.strip_prefix("dataclasses.field(default_factory=") {
                     w.line(format!("{attr}: {hint} = dataclasses.field("));
-                    w.line(format!("    default_factory={}", factory.trim_end_matches(')')));
+                    w.line(format!(
+                        "    default_factory={}",
+                        factory.trim_end_matches(')')
+                    ));
                     w.line(")");
                 } else {
                     w.line(line);
@@ -252,7 +290,13 @@ impl<'a> ModuleEmitter<'a> {
                 Segment::Run(range) => self.write_run(w, def, &class, &attrs, range),
                 Segment::Single(i) => {
                     let place = format!("{class}.{}", attrs[i]);
-                    self.write_var(w, &def.fields[i].ty, &format!("self.{}", attrs[i]), 0, &place);
+                    self.write_var(
+                        w,
+                        &def.fields[i].ty,
+                        &format!("self.{}", attrs[i]),
+                        0,
+                        &place,
+                    );
                 }
             }
         }
@@ -262,7 +306,9 @@ impl<'a> ModuleEmitter<'a> {
         // read
         w.line("");
         w.line("@classmethod");
-        w.line(format!("def read(cls, sm, offset: int) -> typing.Tuple[{class}, int]:"));
+        w.line(format!(
+            "def read(cls, sm, offset: int) -> typing.Tuple[{class}, int]:"
+        ));
         w.indent();
         w.line("\"\"\"Reads a message at ``offset``; returns it and the offset just past it.");
         w.line("");
@@ -277,7 +323,15 @@ impl<'a> ModuleEmitter<'a> {
                 }
             }
         }
-        w.lines(call_lines("return cls(", &locals, "), offset", w.indentation().len(), INDENT, WIDTH, true));
+        w.lines(call_lines(
+            "return cls(",
+            &locals,
+            "), offset",
+            w.indentation().len(),
+            INDENT,
+            WIDTH,
+            true,
+        ));
         w.dedent();
 
         // checked
@@ -291,7 +345,9 @@ impl<'a> ModuleEmitter<'a> {
         w.dedent();
         w.line("");
         w.line("@classmethod");
-        w.line(format!("def read_checked(cls, sm, offset: int) -> typing.Tuple[{class}, int]:"));
+        w.line(format!(
+            "def read_checked(cls, sm, offset: int) -> typing.Tuple[{class}, int]:"
+        ));
         w.indent();
         w.line("\"\"\"Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.");
         w.line("");
@@ -328,11 +384,24 @@ impl<'a> ModuleEmitter<'a> {
         segments
     }
 
-    fn write_run(&self, w: &mut Writer, def: &StructDef, class: &str, attrs: &[String], range: std::ops::Range<usize>) {
+    fn write_run(
+        &self,
+        w: &mut Writer,
+        def: &StructDef,
+        class: &str,
+        attrs: &[String],
+        range: std::ops::Range<usize>,
+    ) {
         if range.len() == 1 && is_scalar(self.schema, &def.fields[range.start].ty) {
             let i = range.start;
             let place = format!("{class}.{}", attrs[i]);
-            self.write_var(w, &def.fields[i].ty, &format!("self.{}", attrs[i]), 0, &place);
+            self.write_var(
+                w,
+                &def.fields[i].ty,
+                &format!("self.{}", attrs[i]),
+                0,
+                &place,
+            );
             return;
         }
         let args: Vec<String> = range
@@ -342,7 +411,21 @@ impl<'a> ModuleEmitter<'a> {
                 self.flatten(&def.fields[i].ty, &format!("self.{}", attrs[i]), 0, &place)
             })
             .collect();
-        if args.is_empty() {
+        let total: usize = range
+            .clone()
+            .filter_map(|i| self.schema.fixed_size(&def.fields[i].ty))
+            .sum();
+        if total == 0 {
+            // Nothing goes on the wire, but fixed arrays still have a length.
+            for i in range {
+                if let TypeRef::Array(_, len) = &def.fields[i].ty {
+                    self.need(Helper::CheckLen);
+                    w.line(format!(
+                        "_check_len(self.{}, {len}, \"{class}.{}\")",
+                        attrs[i], attrs[i]
+                    ));
+                }
+            }
             return;
         }
         let name = self.run_struct(def, class, attrs, &range);
@@ -352,7 +435,10 @@ impl<'a> ModuleEmitter<'a> {
     /// `offset = sm.write_bytes(offset, NAME.pack(args))`, wrapped when long.
     fn write_packed(&self, w: &mut Writer, name: &str, args: &[String]) {
         let indent = w.indentation().len();
-        let one_line = format!("offset = sm.write_bytes(offset, {name}.pack({}))", args.join(", "));
+        let one_line = format!(
+            "offset = sm.write_bytes(offset, {name}.pack({}))",
+            args.join(", ")
+        );
         if indent + one_line.len() <= WIDTH {
             w.line(one_line);
             return;
@@ -396,11 +482,22 @@ impl<'a> ModuleEmitter<'a> {
             self.read_var(w, &def.fields[i].ty, &locals[i], 0, &place);
             return;
         }
-        let total: usize = fields.iter().filter_map(|field| self.schema.fixed_size(&field.ty)).sum();
+        let total: usize = fields
+            .iter()
+            .filter_map(|field| self.schema.fixed_size(&field.ty))
+            .sum();
         if total == 0 {
             for i in range {
                 let place = format!("{class}.{}", attrs[i]);
-                let value = self.build(&def.fields[i].ty, "()", &Pos::default(), None, 0, &place, "offset");
+                let value = self.build(
+                    &def.fields[i].ty,
+                    "()",
+                    &Pos::default(),
+                    None,
+                    0,
+                    &place,
+                    "offset",
+                );
                 w.line(format!("{} = {value}", locals[i]));
             }
             return;
@@ -430,11 +527,22 @@ impl<'a> ModuleEmitter<'a> {
         w.line(format!("values = {name}.unpack(data)"));
         let mut pos = Pos::default();
         let mut byte_offset = 0;
-        let leaf_total = self.codes(&fields.iter().map(|field| field.ty.clone()).collect::<Vec<_>>()).len();
+        let leaf_total = self
+            .codes(
+                &fields
+                    .iter()
+                    .map(|field| field.ty.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .len();
         for i in range {
             let ty = &def.fields[i].ty;
             let place = format!("{class}.{}", attrs[i]);
-            let at = if byte_offset == 0 { "offset".to_owned() } else { format!("offset + {byte_offset}") };
+            let at = if byte_offset == 0 {
+                "offset".to_owned()
+            } else {
+                format!("offset + {byte_offset}")
+            };
             let value = self.build(ty, "values", &pos, Some(leaf_total), 0, &place, &at);
             w.lines(assign_lines(&locals[i], &value, w.indentation().len()));
             pos = pos.plus(self.codes(std::slice::from_ref(ty)).len());
@@ -446,12 +554,25 @@ impl<'a> ModuleEmitter<'a> {
     }
 
     /// The module-level `struct.Struct` of a run of fields.
-    fn run_struct(&self, def: &StructDef, class: &str, attrs: &[String], range: &std::ops::Range<usize>) -> String {
-        let types: Vec<TypeRef> = def.fields[range.clone()].iter().map(|field| field.ty.clone()).collect();
+    fn run_struct(
+        &self,
+        def: &StructDef,
+        class: &str,
+        attrs: &[String],
+        range: &std::ops::Range<usize>,
+    ) -> String {
+        let types: Vec<TypeRef> = def.fields[range.clone()]
+            .iter()
+            .map(|field| field.ty.clone())
+            .collect();
         let hint = if range.len() == def.fields.len() {
             format!("_{}", screaming(class))
         } else {
-            format!("_{}_{}", screaming(class), attrs[range.start].trim_end_matches('_').to_uppercase())
+            format!(
+                "_{}_{}",
+                screaming(class),
+                attrs[range.start].trim_end_matches('_').to_uppercase()
+            )
         };
         self.struct_const(&hint, &self.format(&types))
     }
@@ -473,37 +594,54 @@ impl<'a> ModuleEmitter<'a> {
 
     /// Statements that read a `ty` at `offset` into the local `target`.
     fn read_var(&self, w: &mut Writer, ty: &TypeRef, target: &str, depth: usize, place: &str) {
-        let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+        let suffix = if depth == 0 {
+            String::new()
+        } else {
+            depth.to_string()
+        };
         match ty {
             TypeRef::Bool => w.line(format!("{target}, offset = sm.read_bool(offset)")),
             TypeRef::Int32 => w.line(format!("{target}, offset = sm.read_int32(offset)")),
             TypeRef::Float32 => w.line(format!("{target}, offset = sm.read_float32(offset)")),
             TypeRef::String => {
                 self.need(Helper::ReadStr);
-                w.line(format!("{target}, offset = _read_str(sm, offset, \"{place}\")"));
+                w.line(format!(
+                    "{target}, offset = _read_str(sm, offset, \"{place}\")"
+                ));
             }
             TypeRef::Bytes => {
                 self.need(Helper::ReadBytes);
-                w.line(format!("{target}, offset = _read_bytes(sm, offset, \"{place}\")"));
+                w.line(format!(
+                    "{target}, offset = _read_bytes(sm, offset, \"{place}\")"
+                ));
             }
             TypeRef::Named(id) => match self.schema.item(*id) {
                 Item::Enum(_) => {
                     self.need(Helper::ReadEnum);
                     let class = self.class_ref(*id);
-                    w.line(format!("{target}, offset = _read_enum(sm, offset, {class}, \"{place}\")"));
+                    w.line(format!(
+                        "{target}, offset = _read_enum(sm, offset, {class}, \"{place}\")"
+                    ));
                 }
                 Item::Struct(_) => {
-                    w.line(format!("{target}, offset = {}.read(sm, offset)", self.class_ref(*id)));
+                    w.line(format!(
+                        "{target}, offset = {}.read(sm, offset)",
+                        self.class_ref(*id)
+                    ));
                 }
             },
             TypeRef::Array(element, len) => {
                 if let Some(size) = self.schema.fixed_size(ty) {
                     if size == 0 {
-                        let value = self.build(ty, "()", &Pos::default(), None, depth, place, "offset");
+                        let value =
+                            self.build(ty, "()", &Pos::default(), None, depth, place, "offset");
                         w.line(format!("{target} = {value}"));
                         return;
                     }
-                    let name = self.struct_const(&self.array_hint(place), &self.format(std::slice::from_ref(ty)));
+                    let name = self.struct_const(
+                        &self.array_hint(place),
+                        &self.format(std::slice::from_ref(ty)),
+                    );
                     let at = if self.contains_enum(ty) {
                         w.line(format!("data, end = sm.read_bytes(offset, {name}.size)"));
                         true
@@ -513,7 +651,15 @@ impl<'a> ModuleEmitter<'a> {
                     };
                     let total = self.codes(std::slice::from_ref(ty)).len();
                     w.line(format!("values = {name}.unpack(data)"));
-                    let value = self.build(ty, "values", &Pos::default(), Some(total), depth, place, "offset");
+                    let value = self.build(
+                        ty,
+                        "values",
+                        &Pos::default(),
+                        Some(total),
+                        depth,
+                        place,
+                        "offset",
+                    );
                     w.lines(assign_lines(target, &value, w.indentation().len()));
                     if at {
                         w.line("offset = end");
@@ -531,25 +677,45 @@ impl<'a> ModuleEmitter<'a> {
             TypeRef::List(element) => {
                 self.need(Helper::ReadCount);
                 let count = format!("count{suffix}");
-                w.line(format!("{count}, offset = _read_count(sm, offset, \"{place}\")"));
+                w.line(format!(
+                    "{count}, offset = _read_count(sm, offset, \"{place}\")"
+                ));
                 match self.schema.fixed_size(element) {
                     Some(0) => {
-                        let value = self.build(element, "()", &Pos::default(), None, depth + 1, place, "offset");
+                        let value = self.build(
+                            element,
+                            "()",
+                            &Pos::default(),
+                            None,
+                            depth + 1,
+                            place,
+                            "offset",
+                        );
                         w.line(format!("{target} = [{value} for _ in range({count})]"));
                     }
                     Some(size) if is_direct(element) => {
                         *self.uses_struct.borrow_mut() = true;
                         let code = self.codes(std::slice::from_ref(element));
-                        let length = if size == 1 { count.clone() } else { format!("{size} * {count}") };
+                        let length = if size == 1 {
+                            count.clone()
+                        } else {
+                            format!("{size} * {count}")
+                        };
                         w.line(format!("data, offset = sm.read_bytes(offset, {length})"));
-                        w.line(format!("{target} = list(struct.unpack(f\"<{{{count}}}{code}\", data))"));
+                        w.line(format!(
+                            "{target} = list(struct.unpack(f\"<{{{count}}}{code}\", data))"
+                        ));
                     }
                     Some(size) if self.is_enum(element) => {
                         *self.uses_struct.borrow_mut() = true;
                         self.need(Helper::ToEnum);
-                        let TypeRef::Named(id) = &**element else { unreachable!("an enum is named") };
+                        let TypeRef::Named(id) = &**element else {
+                            unreachable!("an enum is named")
+                        };
                         let class = self.class_ref(*id);
-                        w.line(format!("data, end = sm.read_bytes(offset, {size} * {count})"));
+                        w.line(format!(
+                            "data, end = sm.read_bytes(offset, {size} * {count})"
+                        ));
                         let value = format!(
                             "[_to_enum({class}, value, \"{place}\", offset) for value in struct.unpack(f\"<{{{count}}}i\", data)]"
                         );
@@ -560,12 +726,24 @@ impl<'a> ModuleEmitter<'a> {
                         let name = self.element_struct(element, place);
                         let enums = self.contains_enum(element);
                         if enums {
-                            w.line(format!("data, end = sm.read_bytes(offset, {name}.size * {count})"));
+                            w.line(format!(
+                                "data, end = sm.read_bytes(offset, {name}.size * {count})"
+                            ));
                         } else {
-                            w.line(format!("data, offset = sm.read_bytes(offset, {name}.size * {count})"));
+                            w.line(format!(
+                                "data, offset = sm.read_bytes(offset, {name}.size * {count})"
+                            ));
                         }
                         let total = self.codes(std::slice::from_ref(&**element)).len();
-                        let value = self.build(element, "values", &Pos::default(), Some(total), depth + 1, place, "offset");
+                        let value = self.build(
+                            element,
+                            "values",
+                            &Pos::default(),
+                            Some(total),
+                            depth + 1,
+                            place,
+                            "offset",
+                        );
                         let value = format!("[{value} for values in {name}.iter_unpack(data)]");
                         w.lines(assign_lines(target, &value, w.indentation().len()));
                         if enums {
@@ -598,7 +776,11 @@ impl<'a> ModuleEmitter<'a> {
 
     /// Statements that write `expr` (of type `ty`) at `offset`.
     fn write_var(&self, w: &mut Writer, ty: &TypeRef, expr: &str, depth: usize, place: &str) {
-        let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+        let suffix = if depth == 0 {
+            String::new()
+        } else {
+            depth.to_string()
+        };
         match ty {
             TypeRef::Bool => w.line(format!("offset = sm.write_bool(offset, {expr})")),
             TypeRef::Int32 => w.line(format!("offset = sm.write_int32(offset, {expr})")),
@@ -618,13 +800,18 @@ impl<'a> ModuleEmitter<'a> {
             TypeRef::Array(element, len) => {
                 if self.schema.fixed_size(ty).is_some() {
                     let args = self.flatten(ty, expr, depth, place);
-                    let name = self.struct_const(&self.array_hint(place), &self.format(std::slice::from_ref(ty)));
+                    let name = self.struct_const(
+                        &self.array_hint(place),
+                        &self.format(std::slice::from_ref(ty)),
+                    );
                     self.write_packed(w, &name, &args);
                     return;
                 }
                 self.need(Helper::CheckLen);
                 let item = format!("item{suffix}");
-                w.line(format!("for {item} in _check_len({expr}, {len}, \"{place}\"):"));
+                w.line(format!(
+                    "for {item} in _check_len({expr}, {len}, \"{place}\"):"
+                ));
                 w.indent();
                 self.write_var(w, element, &item, depth + 1, place);
                 w.dedent();
@@ -637,14 +824,17 @@ impl<'a> ModuleEmitter<'a> {
                         *self.uses_struct.borrow_mut() = true;
                         let code = self.codes(std::slice::from_ref(element));
                         let value = format!("struct.pack(f\"<{{len({expr})}}{code}\", *{expr})");
-                        w.lines(call_lines("offset = sm.write_bytes(", &["offset".to_owned(), value], ")", w.indentation().len(), INDENT, WIDTH, true));
+                        write_bytes_call(w, &value);
                     }
                     Some(_) => {
                         let name = self.element_struct(element, place);
                         let item = format!("item{suffix}");
                         let args = self.flatten(element, &item, depth + 1, place);
-                        let value = format!("b\"\".join([{name}.pack({}) for {item} in {expr}])", args.join(", "));
-                        w.lines(call_lines("offset = sm.write_bytes(", &["offset".to_owned(), value], ")", w.indentation().len(), INDENT, WIDTH, true));
+                        let value = format!(
+                            "b\"\".join([{name}.pack({}) for {item} in {expr}])",
+                            args.join(", ")
+                        );
+                        write_bytes_call(w, &value);
                     }
                     None => {
                         let item = format!("item{suffix}");
@@ -670,7 +860,10 @@ impl<'a> ModuleEmitter<'a> {
     /// The `struct.Struct` of one element of a list of fixed-size `element`s.
     fn element_struct(&self, element: &TypeRef, place: &str) -> String {
         let hint = match element {
-            TypeRef::Named(id) => format!("_{}", screaming(&python_class(self.schema.item(*id).name()))),
+            TypeRef::Named(id) => format!(
+                "_{}",
+                screaming(&python_class(self.schema.item(*id).name()))
+            ),
             _ => format!("{}_ITEM", self.array_hint(place)),
         };
         self.struct_const(&hint, &self.format(std::slice::from_ref(element)))
@@ -692,7 +885,9 @@ impl<'a> ModuleEmitter<'a> {
                     def.fields
                         .iter()
                         .zip(&attrs)
-                        .flat_map(|(field, attr)| self.flatten(&field.ty, &format!("{expr}.{attr}"), depth, place))
+                        .flat_map(|(field, attr)| {
+                            self.flatten(&field.ty, &format!("{expr}.{attr}"), depth, place)
+                        })
                         .collect()
                 }
             },
@@ -702,7 +897,11 @@ impl<'a> ModuleEmitter<'a> {
                 if is_scalar(self.schema, element) {
                     return vec![format!("*{checked}")];
                 }
-                let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+                let suffix = if depth == 0 {
+                    String::new()
+                } else {
+                    depth.to_string()
+                };
                 let item = format!("item{suffix}");
                 let value = format!("value{suffix}");
                 let inner = self.flatten(element, &item, depth + 1, place);
@@ -711,10 +910,14 @@ impl<'a> ModuleEmitter<'a> {
                     [single] => format!("({single},)"),
                     _ => format!("({})", inner.join(", ")),
                 };
-                vec![format!("*({value} for {item} in {checked} for {value} in {iterable})")]
+                vec![format!(
+                    "*({value} for {item} in {checked} for {value} in {iterable})"
+                )]
             }
             // Not fixed-size: never part of a packed run.
-            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_) => vec![expr.to_owned()],
+            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_) => {
+                vec![expr.to_owned()]
+            }
         }
     }
 
@@ -722,13 +925,28 @@ impl<'a> ModuleEmitter<'a> {
     /// tuple `values`, starting at `pos`. `total` is the tuple's length when
     /// known, so a slice of all of it can be written as the tuple itself.
     #[allow(clippy::too_many_arguments)]
-    fn build(&self, ty: &TypeRef, values: &str, pos: &Pos, total: Option<usize>, depth: usize, place: &str, at: &str) -> String {
+    fn build(
+        &self,
+        ty: &TypeRef,
+        values: &str,
+        pos: &Pos,
+        total: Option<usize>,
+        depth: usize,
+        place: &str,
+        at: &str,
+    ) -> String {
         match ty {
-            TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 => format!("{values}[{}]", pos.render()),
+            TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 => {
+                format!("{values}[{}]", pos.render())
+            }
             TypeRef::Named(id) => match self.schema.item(*id) {
                 Item::Enum(_) => {
                     self.need(Helper::ToEnum);
-                    format!("_to_enum({}, {values}[{}], \"{place}\", {at})", self.class_ref(*id), pos.render())
+                    format!(
+                        "_to_enum({}, {values}[{}], \"{place}\", {at})",
+                        self.class_ref(*id),
+                        pos.render()
+                    )
                 }
                 Item::Struct(def) => {
                     let class = self.class_ref(*id);
@@ -736,7 +954,10 @@ impl<'a> ModuleEmitter<'a> {
                         return format!("{class}()");
                     }
                     if def.fields.iter().all(|field| is_direct(&field.ty)) {
-                        return format!("{class}(*{})", slice(values, pos, def.fields.len(), total));
+                        return format!(
+                            "{class}(*{})",
+                            slice(values, pos, def.fields.len(), total)
+                        );
                     }
                     let mut args = Vec::new();
                     let mut pos = pos.clone();
@@ -752,7 +973,9 @@ impl<'a> ModuleEmitter<'a> {
                     return format!("list({})", slice(values, pos, *len, total));
                 }
                 if self.is_enum(element) {
-                    let TypeRef::Named(id) = &**element else { unreachable!("an enum is named") };
+                    let TypeRef::Named(id) = &**element else {
+                        unreachable!("an enum is named")
+                    };
                     self.need(Helper::ToEnum);
                     return format!(
                         "[_to_enum({}, value, \"{place}\", {at}) for value in {}]",
@@ -762,7 +985,16 @@ impl<'a> ModuleEmitter<'a> {
                 }
                 let index = loop_index(depth);
                 let stride = self.codes(std::slice::from_ref(&**element)).len();
-                let inner = self.build(element, values, &pos.with_term(&index, stride), None, depth + 1, place, at);
+                let inner = self.build(
+                    element,
+                    values,
+                    &pos.with_term(&index, stride),
+                    None,
+                    depth + 1,
+                    place,
+                    at,
+                );
+                let index = if stride == 0 { "_" } else { index.as_str() };
                 format!("[{inner} for {index} in range({len})]")
             }
             TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_) => {
@@ -836,7 +1068,11 @@ impl<'a> ModuleEmitter<'a> {
             TypeRef::Array(element, _) | TypeRef::List(element) | TypeRef::Optional(element) => {
                 self.contains_enum(element)
             }
-            TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 | TypeRef::String | TypeRef::Bytes => false,
+            TypeRef::Bool
+            | TypeRef::Int32
+            | TypeRef::Float32
+            | TypeRef::String
+            | TypeRef::Bytes => false,
         }
     }
 
@@ -849,7 +1085,9 @@ impl<'a> ModuleEmitter<'a> {
             TypeRef::String => "str".to_owned(),
             TypeRef::Bytes => "bytes".to_owned(),
             TypeRef::Named(id) => self.class_ref(*id),
-            TypeRef::List(element) | TypeRef::Array(element, _) => format!("typing.List[{}]", self.hint(element)),
+            TypeRef::List(element) | TypeRef::Array(element, _) => {
+                format!("typing.List[{}]", self.hint(element))
+            }
             TypeRef::Optional(inner) => format!("typing.Optional[{}]", self.hint(inner)),
         }
     }
@@ -861,13 +1099,16 @@ impl<'a> ModuleEmitter<'a> {
             TypeRef::Named(id) if matches!(self.schema.item(*id), Item::Struct(_)) => {
                 format!("dataclasses.field(default_factory={})", self.class_ref(*id))
             }
-            TypeRef::Array(..) => format!("dataclasses.field(default_factory=lambda: {})", self.value(ty, 0)),
-            _ => self.value(ty, 0),
+            TypeRef::Array(..) => format!(
+                "dataclasses.field(default_factory=lambda: {})",
+                self.value(ty)
+            ),
+            _ => self.value(ty),
         }
     }
 
     /// A fresh default value of `ty`, as an expression.
-    fn value(&self, ty: &TypeRef, depth: usize) -> String {
+    fn value(&self, ty: &TypeRef) -> String {
         match ty {
             TypeRef::Bool => "False".to_owned(),
             TypeRef::Int32 => "0".to_owned(),
@@ -884,11 +1125,15 @@ impl<'a> ModuleEmitter<'a> {
                 Item::Struct(_) => format!("{}()", self.class_ref(*id)),
             },
             TypeRef::Array(element, len) => {
-                let immutable = is_scalar(self.schema, element) || matches!(**element, TypeRef::String | TypeRef::Bytes | TypeRef::Optional(_));
+                let immutable = is_scalar(self.schema, element)
+                    || matches!(
+                        **element,
+                        TypeRef::String | TypeRef::Bytes | TypeRef::Optional(_)
+                    );
                 if immutable {
-                    format!("[{}] * {len}", self.value(element, depth + 1))
+                    format!("[{}] * {len}", self.value(element))
                 } else {
-                    format!("[{} for _ in range({len})]", self.value(element, depth + 1))
+                    format!("[{} for _ in range({len})]", self.value(element))
                 }
             }
         }
@@ -901,7 +1146,10 @@ impl<'a> ModuleEmitter<'a> {
             name
         } else {
             self.imports.borrow_mut().insert(id.file);
-            format!("{}.{name}", python_module(&self.schema.file(id.file).module))
+            format!(
+                "{}.{name}",
+                python_module(&self.schema.file(id.file).module)
+            )
         }
     }
 
@@ -1044,7 +1292,10 @@ fn read_locals(attrs: &[String]) -> Vec<String> {
 /// A starred generator argument (`*(a for b in c for d in e)`) over several
 /// lines, one clause per line, as Black formats it; other arguments unchanged.
 fn wrap_generator(arg: &str) -> Vec<String> {
-    let Some(inner) = arg.strip_prefix("*(").and_then(|rest| rest.strip_suffix(')')) else {
+    let Some(inner) = arg
+        .strip_prefix("*(")
+        .and_then(|rest| rest.strip_suffix(')'))
+    else {
         return vec![format!("{arg},")];
     };
     let mut clauses = Vec::new();
@@ -1064,34 +1315,127 @@ fn wrap_generator(arg: &str) -> Vec<String> {
     }
     clauses.push(inner[start..].to_owned());
     let mut lines = vec!["*(".to_owned()];
-    lines.extend(clauses.into_iter().map(|clause| format!("{INDENT}{clause}")));
+    for clause in clauses {
+        // `for value in (a, b, c)` gets its tuple exploded when too long.
+        match clause.split_once(" in ") {
+            Some((target, iterable)) if clause.len() + 5 * INDENT.len() > WIDTH => {
+                let mut iterable = explode(iterable, WIDTH);
+                iterable[0] = format!("{INDENT}{target} in {}", iterable[0]);
+                let mut iterable = iterable.into_iter();
+                lines.extend(iterable.next());
+                lines.extend(iterable.map(|line| format!("{INDENT}{line}")));
+            }
+            _ => lines.push(format!("{INDENT}{clause}")),
+        }
+    }
     lines.push("),".to_owned());
     lines
 }
 
-/// `target = value`, wrapping a long comprehension over three lines.
-fn assign_lines(target: &str, value: &str, indent: usize) -> Vec<String> {
-    let line = format!("{target} = {value}");
-    if indent + line.len() <= WIDTH {
-        return vec![line];
+/// `offset = sm.write_bytes(offset, value)`, wrapped when long.
+fn write_bytes_call(w: &mut Writer, value: &str) {
+    let one_line = format!("offset = sm.write_bytes(offset, {value})");
+    if w.indentation().len() + one_line.len() <= WIDTH {
+        w.line(one_line);
+        return;
     }
-    if let Some(inner) = value.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
-        if let Some(split) = inner.rfind(" for ") {
-            return vec![
-                format!("{target} = ["),
-                format!("{INDENT}{}", &inner[..split]),
-                format!("{INDENT}{}", &inner[split + 1..]),
-                "]".to_owned(),
-            ];
+    w.line("offset = sm.write_bytes(");
+    w.indent();
+    w.line("offset,");
+    let mut lines = explode(value, w.indentation().len());
+    if let Some(last) = lines.last_mut() {
+        last.push(',');
+    }
+    w.lines(lines);
+    w.dedent();
+    w.line(")");
+}
+
+/// `target = value`, wrapped Black-style when longer than the line.
+fn assign_lines(target: &str, value: &str, indent: usize) -> Vec<String> {
+    let mut lines = explode(value, indent + target.len() + 3);
+    lines[0] = format!("{target} = {}", lines[0]);
+    lines
+}
+
+/// `expr` on one line when it fits after `indent` columns, else split the
+/// way Black would: a list comprehension as element, clauses; a call as one
+/// argument per line. The lines after the first are relative to the first.
+fn explode(expr: &str, indent: usize) -> Vec<String> {
+    if indent + expr.len() <= WIDTH {
+        return vec![expr.to_owned()];
+    }
+    if let Some(inner) = expr
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        let clauses = split_top_level(inner, " for ");
+        if clauses.len() > 1 {
+            let mut lines = vec!["[".to_owned()];
+            let (element, rest) = clauses.split_first().expect("two clauses or more");
+            lines.extend(indented(explode(element, indent + INDENT.len())));
+            lines.extend(rest.iter().map(|clause| format!("{INDENT}for {clause}")));
+            lines.push("]".to_owned());
+            return lines;
         }
     }
-    vec![line]
+    if let Some(open) = expr.find('(').filter(|_| expr.ends_with(')')) {
+        let head = &expr[..=open];
+        // A call (`name(...)`, `b"".join(...)`), or a tuple (`(...)`).
+        let is_call = head[..open]
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '"');
+        if is_call {
+            let args = split_top_level(&expr[open + 1..expr.len() - 1], ", ");
+            let mut lines = vec![head.to_owned()];
+            for arg in args {
+                let mut arg_lines = explode(&arg, indent + INDENT.len());
+                if let Some(last) = arg_lines.last_mut() {
+                    last.push(',');
+                }
+                lines.extend(indented(arg_lines));
+            }
+            lines.push(")".to_owned());
+            return lines;
+        }
+    }
+    vec![expr.to_owned()]
+}
+
+fn indented(lines: Vec<String>) -> impl Iterator<Item = String> {
+    lines.into_iter().map(|line| format!("{INDENT}{line}"))
+}
+
+/// `text` split on `separator` where it is outside brackets and strings.
+fn split_top_level(text: &str, separator: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut quoted = false;
+    let mut start = 0;
+    for (index, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' | '[' | '{' if !quoted => depth += 1,
+            ')' | ']' | '}' if !quoted => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && !quoted && index >= start && text[index..].starts_with(separator) {
+            // A separator starting inside the previous one does not count.
+            parts.push(text[start..index].to_owned());
+            start = index + separator.len();
+        }
+    }
+    parts.push(text[start..].to_owned());
+    parts
 }
 
 /// Writes `docs` as a docstring at the current indentation; returns whether
 /// there was one.
 fn docstring(w: &mut Writer, docs: &[String]) -> bool {
-    let lines: Vec<String> = doc_lines(docs).iter().map(|line| escape_docstring(line)).collect();
+    let lines: Vec<String> = doc_lines(docs)
+        .iter()
+        .map(|line| escape_docstring(line))
+        .collect();
     match lines.as_slice() {
         [] => false,
         [line] => {
@@ -1119,7 +1463,7 @@ fn escape_docstring(line: &str) -> String {
 /// The error classes, pusm's own when the runtime is installed.
 const ERRORS: &str = r#"try:
     from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
-except ImportError:  # the original package, or none
+except ImportError:  # the original package, or none: local equivalents
     class SchemaMismatchError(ValueError):
         """A checked read found the fingerprint of another message type."""
 

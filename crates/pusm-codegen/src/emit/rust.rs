@@ -9,8 +9,8 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
 use pusm_schema::{EnumDef, FileId, Item, Schema, SchemaFile, StructDef, TypeRef};
+use quote::quote;
 
 use super::{default_variant, doc_lines, header_line, item_type, Emitter};
 use crate::names::{rust_module, rust_name, RustName};
@@ -186,9 +186,15 @@ impl Context<'_> {
             .then(|| quote!(Default,));
         let fingerprint = self.schema.fingerprint(&item_type(self.file, index));
         let fingerprint_doc = doc_attrs(&[
-            format!("The fingerprint of `{}`, `0x{fingerprint:08X}`: FNV-1a 32 of its signature.", def.name),
+            format!(
+                "The fingerprint of `{}`, `0x{fingerprint:08X}`: FNV-1a 32 of its signature.",
+                def.name
+            ),
             String::new(),
-            format!("Same as `<{} as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.", name.source()),
+            format!(
+                "Same as `<{} as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.",
+                name.source()
+            ),
         ]);
         quote! {
             #docs
@@ -277,7 +283,11 @@ fn rename_attr(name: &RustName) -> Option<TokenStream> {
 
 fn doc_attrs(lines: &[String]) -> TokenStream {
     let lines = doc_lines(lines).into_iter().map(|line| {
-        let text = if line.is_empty() { line } else { format!(" {line}") };
+        let text = if line.is_empty() {
+            line
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #text])
     });
     quote!(#(#lines)*)

@@ -41,13 +41,20 @@ pub fn all_schemas() -> Vec<String> {
 /// names, so generated headers are the same on every machine.
 pub fn load(roots: &[String]) -> Schema {
     let mut sources = Sources::new();
-    for path in example_schemas().iter().map(PathBuf::from).chain([PathBuf::from(SHADOWING)]) {
+    for path in example_schemas()
+        .iter()
+        .map(PathBuf::from)
+        .chain([PathBuf::from(SHADOWING)])
+    {
         let text = fs::read_to_string(repo_root().join(&path)).expect("schema is readable");
         sources.add(path, text);
     }
     match pusm_codegen::schema::load_sources(&sources, roots) {
         Ok(schema) => schema,
-        Err(diagnostics) => panic!("the test schemas are invalid:\n{}", diagnostics.render(false)),
+        Err(diagnostics) => panic!(
+            "the test schemas are invalid:\n{}",
+            diagnostics.render(false)
+        ),
     }
 }
 
@@ -82,7 +89,10 @@ pub fn tool_available(program: &str, version_arg: &str) -> bool {
         .output()
         .is_ok_and(|output| output.status.success());
     if !found {
-        assert!(!require_all(), "{program} is required (PUSM_REQUIRE_ALL=1) but does not run");
+        assert!(
+            !require_all(),
+            "{program} is required (PUSM_REQUIRE_ALL=1) but does not run"
+        );
         eprintln!("notice: {program} not found, skipping this test (set PUSM_REQUIRE_ALL=1 to fail instead)");
     }
     found
@@ -90,7 +100,9 @@ pub fn tool_available(program: &str, version_arg: &str) -> bool {
 
 /// Runs `command`; panics with its output unless it succeeds. Returns stdout.
 pub fn run(command: &mut Command) -> String {
-    let output = command.output().unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

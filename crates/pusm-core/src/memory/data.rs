@@ -31,7 +31,12 @@ impl DataFile {
 
     /// Opens data file `number`, which must hold at least `capacity` bytes.
     /// `Ok(None)` when it does not exist (yet).
-    pub(crate) fn open(dir: &Path, prefix: &str, number: usize, capacity: usize) -> Result<Option<Self>> {
+    pub(crate) fn open(
+        dir: &Path,
+        prefix: &str,
+        number: usize,
+        capacity: usize,
+    ) -> Result<Option<Self>> {
         let path = dir.join(files::data_file_name(prefix, number));
         let Some(file) = files::open_existing(&path)? else {
             return Ok(None);
@@ -94,7 +99,9 @@ impl ByteStore for DataFile {
         // SAFETY: callers check `offset + dst.len() <= capacity` (codec::checked_end),
         // and the mapping is `capacity` bytes long and live while `self` is. `dst`
         // is a distinct, exclusively borrowed buffer, so the ranges cannot overlap.
-        unsafe { ptr::copy_nonoverlapping(self.map.as_ptr().add(offset), dst.as_mut_ptr(), dst.len()) }
+        unsafe {
+            ptr::copy_nonoverlapping(self.map.as_ptr().add(offset), dst.as_mut_ptr(), dst.len())
+        }
     }
 
     fn to_vec(&self, offset: usize, len: usize) -> Vec<u8> {
@@ -119,6 +126,8 @@ impl ByteStore for DataFile {
         // SAFETY: `make_room` checked the range against the mapping's length, the
         // mapping is live and writable, and `src` is ordinary process memory, so
         // it cannot overlap the mapping.
-        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), self.map.as_mut_ptr().add(offset), src.len()) }
+        unsafe {
+            ptr::copy_nonoverlapping(src.as_ptr(), self.map.as_mut_ptr().add(offset), src.len())
+        }
     }
 }

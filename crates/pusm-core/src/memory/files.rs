@@ -230,7 +230,9 @@ mod tests {
         for good in ["my-file", "a", "robot.v2", "x_y", "über"] {
             assert!(validate_prefix(good).is_ok(), "{good}");
         }
-        for bad in ["", "x_", "a/b", "a\\b", "a\0b", "..", "a..b", ".hidden", "/abs"] {
+        for bad in [
+            "", "x_", "a/b", "a\\b", "a\0b", "..", "a..b", ".hidden", "/abs",
+        ] {
             assert!(
                 matches!(validate_prefix(bad), Err(Error::InvalidPrefix { .. })),
                 "{bad:?}"

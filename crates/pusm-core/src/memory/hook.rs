@@ -41,7 +41,9 @@ impl HookState {
     /// Decodes the 15 bytes of a hook file.
     #[must_use]
     pub fn decode(bytes: &[u8; HOOK_LEN]) -> Self {
-        let int = |at: usize| i32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let int = |at: usize| {
+            i32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
         HookState {
             version: int(VERSION_OFFSET),
             file_number: int(FILE_NUMBER_OFFSET),
@@ -57,7 +59,8 @@ impl HookState {
     pub fn encode(&self) -> [u8; HOOK_LEN] {
         let mut bytes = [0u8; HOOK_LEN];
         bytes[VERSION_OFFSET..VERSION_OFFSET + 4].copy_from_slice(&self.version.to_le_bytes());
-        bytes[FILE_NUMBER_OFFSET..FILE_NUMBER_OFFSET + 4].copy_from_slice(&self.file_number.to_le_bytes());
+        bytes[FILE_NUMBER_OFFSET..FILE_NUMBER_OFFSET + 4]
+            .copy_from_slice(&self.file_number.to_le_bytes());
         bytes[CAPACITY_OFFSET..CAPACITY_OFFSET + 4].copy_from_slice(&self.capacity.to_le_bytes());
         bytes[Role::Python.flag_offset()] = u8::from(self.python_active);
         bytes[Role::Unity.flag_offset()] = u8::from(self.unity_active);
@@ -90,7 +93,9 @@ pub(crate) enum OpenHook {
     /// No file at the path.
     Missing,
     /// The file is there but shorter than 15 bytes: a creator may be writing it.
-    Short { len: u64 },
+    Short {
+        len: u64,
+    },
 }
 
 impl Hook {
@@ -179,7 +184,8 @@ impl Hook {
 
     pub(crate) fn set_resized(&self, file_number: i32, capacity: i32) {
         self.int(CAPACITY_OFFSET).store(capacity, Ordering::Release);
-        self.int(FILE_NUMBER_OFFSET).store(file_number, Ordering::Release);
+        self.int(FILE_NUMBER_OFFSET)
+            .store(file_number, Ordering::Release);
     }
 
     pub(crate) fn is_active(&self, role: Role) -> bool {

@@ -153,7 +153,9 @@ impl SharedMemory {
                 OpenHook::Short { len } => {
                     return Err(Error::CorruptFile {
                         path: hook_path,
-                        reason: format!("the hook file has {len} bytes, the protocol needs {HOOK_LEN}"),
+                        reason: format!(
+                            "the hook file has {len} bytes, the protocol needs {HOOK_LEN}"
+                        ),
                     })
                 }
                 OpenHook::Missing if timed_out(None) => {
@@ -201,7 +203,9 @@ impl SharedMemory {
         // The creator resized before we joined: its older files are nobody's now.
         memory.remove_data_files(1..memory.data.number())?;
         // Learn whether the creator is a pusm process, so that its death can be told.
-        let _ = memory.peer.peer_died(memory.hook.file(), memory.role.peer());
+        let _ = memory
+            .peer
+            .peer_died(memory.hook.file(), memory.role.peer());
         memory.wait_unblocked()?;
         Ok(memory)
     }
@@ -489,7 +493,10 @@ fn remove_if_stale(dir: &Path, prefix: &str) -> Result<()> {
     let live = match files::open_existing(&hook_path)? {
         None => false,
         Some(file) => [Role::Python, Role::Unity].into_iter().any(|role| {
-            matches!(liveness::probe(&file, role), Ok(liveness::Lock::Held) | Err(_))
+            matches!(
+                liveness::probe(&file, role),
+                Ok(liveness::Lock::Held) | Err(_)
+            )
         }),
     };
     if live {
@@ -511,12 +518,16 @@ pub fn inspect_hook(dir: &Path, prefix: &str) -> Result<Option<HookState>> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(Error::io("cannot read", path, err)),
     };
-    let bytes: [u8; HOOK_LEN] = bytes.get(..HOOK_LEN).and_then(|b| b.try_into().ok()).ok_or_else(|| {
-        Error::CorruptFile {
+    let bytes: [u8; HOOK_LEN] = bytes
+        .get(..HOOK_LEN)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::CorruptFile {
             path: path.clone(),
-            reason: format!("the hook file has {} bytes, the protocol needs {HOOK_LEN}", bytes.len()),
-        }
-    })?;
+            reason: format!(
+                "the hook file has {} bytes, the protocol needs {HOOK_LEN}",
+                bytes.len()
+            ),
+        })?;
     Ok(Some(HookState::decode(&bytes)))
 }
 

@@ -66,7 +66,11 @@ impl Backoff {
     /// True when it is time to check the peer's liveness: every 10 ms, or
     /// every 1 ms until the peer has been `seen` alive.
     pub(crate) fn probe_due(&mut self, seen: bool) -> bool {
-        let interval = if seen { PROBE_INTERVAL } else { FIRST_PROBE_INTERVAL };
+        let interval = if seen {
+            PROBE_INTERVAL
+        } else {
+            FIRST_PROBE_INTERVAL
+        };
         if self.last_probe.elapsed() >= interval {
             self.last_probe = Instant::now();
             true
@@ -79,7 +83,9 @@ impl Backoff {
     pub(crate) fn snooze(&mut self) {
         let spinning = match self.strategy {
             WaitStrategy::Spin => true,
-            WaitStrategy::Adaptive => self.spins % SPINS_PER_CHECKPOINT != 0 || self.elapsed() < SPIN_PHASE,
+            WaitStrategy::Adaptive => {
+                self.spins % SPINS_PER_CHECKPOINT != 0 || self.elapsed() < SPIN_PHASE
+            }
         };
         if spinning {
             self.spins = self.spins.wrapping_add(1);

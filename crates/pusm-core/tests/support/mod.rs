@@ -21,7 +21,11 @@ pub fn private_dir() -> tempfile::TempDir {
 /// A prefix no other test in this process uses.
 pub fn unique_prefix(name: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    format!("{name}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub const TIMEOUT: Option<Duration> = Some(Duration::from_secs(20));

@@ -1022,7 +1022,7 @@ namespace Shadow.TestNames
         /// The fingerprint of Locals: FNV-1a 32 of its signature.
         /// <see cref="WriteChecked"/> writes it first, <see cref="ReadChecked"/> compares it.
         /// </summary>
-        public const uint Fingerprint = 0x27B3B905u;
+        public const uint Fingerprint = 0x9FF3C23Cu;
 
         public int Sm;
 
@@ -1062,8 +1062,6 @@ namespace Shadow.TestNames
 
         public global::Common.Vec3 Common;
 
-        public global::Shadow.TestNames.Vec Vec;
-
         public global::Shadow.TestNames.String String;
 
         public global::Shadow.TestNames.Color Color;
@@ -1082,7 +1080,6 @@ namespace Shadow.TestNames
             Value = global::Shadow.TestNames.Color.Red;
             List = new global::System.Collections.Generic.List<int>();
             Common = new global::Common.Vec3();
-            Vec = new global::Shadow.TestNames.Vec();
             String = new global::Shadow.TestNames.String();
             Color = global::Shadow.TestNames.Color.Red;
         }
@@ -1108,7 +1105,6 @@ namespace Shadow.TestNames
             int dataclasses,
             global::System.Collections.Generic.List<int> list,
             global::Common.Vec3 common,
-            global::Shadow.TestNames.Vec vec,
             global::Shadow.TestNames.String @string,
             global::Shadow.TestNames.Color color)
         {
@@ -1131,7 +1127,6 @@ namespace Shadow.TestNames
             Dataclasses = dataclasses;
             List = list;
             Common = common;
-            Vec = vec;
             String = @string;
             Color = color;
         }
@@ -1174,7 +1169,6 @@ namespace Shadow.TestNames
                 offset = sm.WriteInt32(offset, item);
             }
             offset = Common.Write(sm, offset);
-            offset = Vec.Write(sm, offset);
             offset = String.Write(sm, offset);
             offset = sm.WriteInt32(offset, (int)Color);
             return offset;
@@ -1247,8 +1241,6 @@ namespace Shadow.TestNames
             }
             global::Common.Vec3 common;
             (common, offset) = global::Common.Vec3.Read(sm, offset);
-            global::Shadow.TestNames.Vec vec;
-            (vec, offset) = global::Shadow.TestNames.Vec.Read(sm, offset);
             global::Shadow.TestNames.String @string;
             (@string, offset) = global::Shadow.TestNames.String.Read(sm, offset);
             global::Shadow.TestNames.Color color;
@@ -1273,7 +1265,6 @@ namespace Shadow.TestNames
                 dataclasses,
                 list,
                 common,
-                vec,
                 @string,
                 color), offset);
         }
@@ -1675,7 +1666,8 @@ namespace Shadow.TestNames
             }
             int nothingListCount;
             (nothingListCount, offset) = ShadowingWire_.ReadCount(sm, offset, "Shapes.NothingList");
-            var nothingList = new global::System.Collections.Generic.List<global::Shadow.TestNames.Nothing>(ShadowingWire_.InitialCapacity(nothingListCount));
+            var nothingList =
+                new global::System.Collections.Generic.List<global::Shadow.TestNames.Nothing>(ShadowingWire_.InitialCapacity(nothingListCount));
             for (int i = 0; i < nothingListCount; i++)
             {
                 global::Shadow.TestNames.Nothing nothingListItem;
@@ -1691,7 +1683,8 @@ namespace Shadow.TestNames
             }
             int segmentListCount;
             (segmentListCount, offset) = ShadowingWire_.ReadCount(sm, offset, "Shapes.SegmentList");
-            var segmentList = new global::System.Collections.Generic.List<Segment>(ShadowingWire_.InitialCapacity(segmentListCount));
+            var segmentList =
+                new global::System.Collections.Generic.List<Segment>(ShadowingWire_.InitialCapacity(segmentListCount));
             for (int i = 0; i < segmentListCount; i++)
             {
                 Segment segmentListItem;
@@ -1714,7 +1707,8 @@ namespace Shadow.TestNames
             }
             int colorsCount;
             (colorsCount, offset) = ShadowingWire_.ReadCount(sm, offset, "Shapes.Colors");
-            var colors = new global::System.Collections.Generic.List<Color>(ShadowingWire_.InitialCapacity(colorsCount));
+            var colors =
+                new global::System.Collections.Generic.List<Color>(ShadowingWire_.InitialCapacity(colorsCount));
             for (int i = 0; i < colorsCount; i++)
             {
                 Color colorsItem;
@@ -1835,7 +1829,8 @@ namespace Shadow.TestNames
         private const int MaxPreallocated = 4096;
 
         /// <summary>UTF-8 without a byte order mark, throwing on invalid bytes instead of replacing them.</summary>
-        private static readonly global::System.Text.UTF8Encoding Utf8 = new global::System.Text.UTF8Encoding(false, true);
+        private static readonly global::System.Text.UTF8Encoding Utf8 =
+            new global::System.Text.UTF8Encoding(false, true);
 
         /// <summary>The capacity to give a list of <paramref name="count"/> elements before reading them.</summary>
         internal static int InitialCapacity(int count)
@@ -1851,13 +1846,15 @@ namespace Shadow.TestNames
             (count, next) = sm.ReadInt32(offset);
             if (count < 0)
             {
-                throw new global::System.IO.InvalidDataException(place + ": negative length " + count + " at offset " + offset);
+                throw new global::System.IO.InvalidDataException(
+                    place + ": negative length " + count + " at offset " + offset);
             }
             return (count, next);
         }
 
         /// <summary>Writes an int32 byte length, then the UTF-8 bytes of <paramref name="value"/>.</summary>
-        internal static int WriteString(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
+        internal static int WriteString(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
         {
             if (value == null)
             {
@@ -1869,7 +1866,8 @@ namespace Shadow.TestNames
         }
 
         /// <summary>Reads an int32 byte length, then that many bytes of UTF-8.</summary>
-        internal static (string, int) ReadString(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (string, int) ReadString(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int length;
             int next;
@@ -1882,23 +1880,27 @@ namespace Shadow.TestNames
             }
             catch (global::System.ArgumentException error)
             {
-                throw new global::System.IO.InvalidDataException(place + ": invalid UTF-8 in the string at offset " + offset, error);
+                throw new global::System.IO.InvalidDataException(
+                    place + ": invalid UTF-8 in the string at offset " + offset, error);
             }
         }
 
         /// <summary>Writes an int32 length, then the bytes.</summary>
-        internal static int WriteBytes(global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
+        internal static int WriteBytes(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
         {
             if (value == null)
             {
-                throw new global::System.ArgumentNullException(place, place + " is null (use new byte[0] for no bytes)");
+                throw new global::System.ArgumentNullException(
+                    place, place + " is null (use new byte[0] for no bytes)");
             }
             offset = sm.WriteInt32(offset, value.Length);
             return sm.WriteBytes(offset, value);
         }
 
         /// <summary>Reads an int32 length, then that many bytes.</summary>
-        internal static (byte[], int) ReadBytes(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (byte[], int) ReadBytes(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int length;
             int next;
@@ -1918,7 +1920,8 @@ namespace Shadow.TestNames
         }
 
         /// <summary>Reads a Color value; any other int32 is an error.</summary>
-        internal static (Color, int) ReadColor(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (Color, int) ReadColor(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int value;
             int next;

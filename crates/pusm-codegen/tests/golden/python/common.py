@@ -10,7 +10,7 @@ import typing
 
 try:
     from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
-except ImportError:  # the original package, or none
+except ImportError:  # the original package, or none: local equivalents
     class SchemaMismatchError(ValueError):
         """A checked read found the fingerprint of another message type."""
 

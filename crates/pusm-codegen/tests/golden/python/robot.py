@@ -14,20 +14,8 @@ import common
 
 try:
     from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
-except ImportError:  # the original package, or none
-    class SchemaMismatchError(ValueError):
-        """A checked read found the fingerprint of another message type."""
-
-        def __init__(self, expected: int, found: int) -> None:
-            super().__init__(
-                "schema mismatch: expected fingerprint 0x%08x, found 0x%08x" % (expected, found)
-            )
-            self.expected = expected
-            self.found = found
-
-    class DecodeError(ValueError):
-        """Bytes that no message encodes: a negative length, invalid UTF-8, an unknown
-        enum value."""
+except ImportError:  # the original package, or none: the classes of the modules used
+    from common import DecodeError, SchemaMismatchError
 
 __all__ = [
     "Command",

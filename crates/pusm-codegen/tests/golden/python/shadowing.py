@@ -15,20 +15,8 @@ import common
 
 try:
     from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
-except ImportError:  # the original package, or none
-    class SchemaMismatchError(ValueError):
-        """A checked read found the fingerprint of another message type."""
-
-        def __init__(self, expected: int, found: int) -> None:
-            super().__init__(
-                "schema mismatch: expected fingerprint 0x%08x, found 0x%08x" % (expected, found)
-            )
-            self.expected = expected
-            self.found = found
-
-    class DecodeError(ValueError):
-        """Bytes that no message encodes: a negative length, invalid UTF-8, an unknown
-        enum value."""
+except ImportError:  # the original package, or none: the classes of the modules used
+    from common import DecodeError, SchemaMismatchError
 
 __all__ = [
     "Color",
@@ -55,9 +43,8 @@ __all__ = [
 _LOCALS_SM = struct.Struct("<2i")
 _LOCALS_DATA = struct.Struct("<?f2i")
 _LOCALS_I = struct.Struct("<8i")
-_LOCALS_COMMON = struct.Struct("<4f")
+_LOCALS_COMMON = struct.Struct("<3f")
 _SEGMENT = struct.Struct("<2fi?")
-_SHAPES_NOTHING = struct.Struct("<")
 _SHAPES_SEGMENTS = struct.Struct("<2fi?2fi?")
 _SHAPES_PAIRS_ITEM = struct.Struct("<2i")
 _SHAPES_MAYBE_ARRAY = struct.Struct("<3f")
@@ -618,7 +605,7 @@ class ShadowingWire:
 class Locals:
     """Fields named like the locals and parameters of generated methods."""
 
-    FINGERPRINT: typing.ClassVar[int] = 0x27B3B905
+    FINGERPRINT: typing.ClassVar[int] = 0x9FF3C23C
     """FNV-1a 32 of this type's signature, which checked reads and writes compare."""
 
     sm: int = 0
@@ -640,7 +627,6 @@ class Locals:
     dataclasses_: int = 0
     list_: typing.List[int] = dataclasses.field(default_factory=list)
     common_: common.Vec3 = dataclasses.field(default_factory=common.Vec3)
-    vec: Vec = dataclasses.field(default_factory=Vec)
     string: String = dataclasses.field(default_factory=String)
     color: Color = Color.RED
 
@@ -676,7 +662,7 @@ class Locals:
         offset = sm.write_bytes(offset, struct.pack(f"<{len(self.list_)}i", *self.list_))
         offset = sm.write_bytes(
             offset,
-            _LOCALS_COMMON.pack(self.common_.x, self.common_.y, self.common_.z, self.vec.x),
+            _LOCALS_COMMON.pack(self.common_.x, self.common_.y, self.common_.z),
         )
         offset = self.string.write(sm, offset)
         offset = sm.write_int32(offset, self.color)
@@ -717,8 +703,7 @@ class Locals:
         list_ = list(struct.unpack(f"<{count}i", data))
         data, offset = sm.read_bytes(offset, _LOCALS_COMMON.size)
         values = _LOCALS_COMMON.unpack(data)
-        common_ = common.Vec3(*values[0:3])
-        vec = Vec(*values[3:4])
+        common_ = common.Vec3(*values)
         string, offset = String.read(sm, offset)
         color, offset = _read_enum(sm, offset, Color, "Locals.color")
         return cls(
@@ -741,7 +726,6 @@ class Locals:
             dataclasses_,
             list_,
             common_,
-            vec,
             string,
             color,
         ), offset
@@ -881,16 +865,7 @@ class Shapes:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(
-            offset,
-            _SHAPES_NOTHING.pack(
-                *(
-                    value
-                    for item in _check_len(self.nothings, 2, "Shapes.nothings")
-                    for value in ()
-                ),
-            ),
-        )
+        _check_len(self.nothings, 2, "Shapes.nothings")
         offset = sm.write_int32(offset, len(self.nothing_list))
         offset = sm.write_bytes(
             offset,
@@ -898,19 +873,37 @@ class Shapes:
                 *(
                     value
                     for item in _check_len(self.segments, 2, "Shapes.segments")
-                    for value in (*_check_len(item.ends, 2, "Shapes.segments"), item.color, item.on)
+                    for value in (
+                        *_check_len(item.ends, 2, "Shapes.segments"),
+                        item.color,
+                        item.on,
+                    )
                 ),
             ),
         )
         offset = sm.write_int32(offset, len(self.segment_list))
         offset = sm.write_bytes(
             offset,
-            b"".join([_SEGMENT.pack(*_check_len(item.ends, 2, "Shapes.segment_list"), item.color, item.on) for item in self.segment_list]),
+            b"".join(
+                [
+                    _SEGMENT.pack(
+                        *_check_len(item.ends, 2, "Shapes.segment_list"),
+                        item.color,
+                        item.on,
+                    )
+                    for item in self.segment_list
+                ],
+            ),
         )
         offset = sm.write_int32(offset, len(self.pairs))
         offset = sm.write_bytes(
             offset,
-            b"".join([_SHAPES_PAIRS_ITEM.pack(*_check_len(item, 2, "Shapes.pairs")) for item in self.pairs]),
+            b"".join(
+                [
+                    _SHAPES_PAIRS_ITEM.pack(*_check_len(item, 2, "Shapes.pairs"))
+                    for item in self.pairs
+                ],
+            ),
         )
         offset = sm.write_int32(offset, len(self.colors))
         offset = sm.write_bytes(offset, struct.pack(f"<{len(self.colors)}i", *self.colors))
@@ -955,20 +948,28 @@ class Shapes:
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
         nothing = Nothing()
-        nothings = [Nothing() for i in range(2)]
+        nothings = [Nothing() for _ in range(2)]
         count, offset = _read_count(sm, offset, "Shapes.nothing_list")
         nothing_list = [Nothing() for _ in range(count)]
         data, end = sm.read_bytes(offset, _SHAPES_SEGMENTS.size)
         values = _SHAPES_SEGMENTS.unpack(data)
         segments = [
-            Segment(list(values[4 * i : 4 * i + 2]), _to_enum(Color, values[4 * i + 2], "Shapes.segments", offset), values[4 * i + 3])
+            Segment(
+                list(values[4 * i : 4 * i + 2]),
+                _to_enum(Color, values[4 * i + 2], "Shapes.segments", offset),
+                values[4 * i + 3],
+            )
             for i in range(2)
         ]
         offset = end
         count, offset = _read_count(sm, offset, "Shapes.segment_list")
         data, end = sm.read_bytes(offset, _SEGMENT.size * count)
         segment_list = [
-            Segment(list(values[0:2]), _to_enum(Color, values[2], "Shapes.segment_list", offset), values[3])
+            Segment(
+                list(values[0:2]),
+                _to_enum(Color, values[2], "Shapes.segment_list", offset),
+                values[3],
+            )
             for values in _SEGMENT.iter_unpack(data)
         ]
         offset = end
@@ -1006,7 +1007,10 @@ class Shapes:
         data, end = sm.read_bytes(offset, _SHAPES_MATRIX.size)
         values = _SHAPES_MATRIX.unpack(data)
         matrix = [
-            [_to_enum(Color, value, "Shapes.matrix", offset) for value in values[2 * i : 2 * i + 2]]
+            [
+                _to_enum(Color, value, "Shapes.matrix", offset)
+                for value in values[2 * i : 2 * i + 2]
+            ]
             for i in range(2)
         ]
         big = list(values[4:44])

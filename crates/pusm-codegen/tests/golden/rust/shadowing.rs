@@ -209,13 +209,12 @@ pub struct Locals {
     pub dataclasses: i32,
     pub list: ::std::vec::Vec<i32>,
     pub common: super::common::Vec3,
-    pub vec: Vec,
     pub string: String,
     pub color: Color,
 }
 
 impl Locals {
-    /// The fingerprint of `Locals`, `0x27B3B905`: FNV-1a 32 of its signature.
+    /// The fingerprint of `Locals`, `0x9FF3C23C`: FNV-1a 32 of its signature.
     ///
     /// Same as `<Locals as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.
     pub const FINGERPRINT: u32 = <Self as ::pusm_core::SharedLayout>::FINGERPRINT;
