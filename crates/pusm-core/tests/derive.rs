@@ -54,6 +54,28 @@ struct Keywords {
 #[derive(SharedLayout, Debug, Clone, PartialEq)]
 struct Empty {}
 
+/// User types may be named like the standard containers.
+mod shadowing {
+    use pusm_core::SharedLayout;
+
+    #[derive(SharedLayout, Debug, Clone, PartialEq)]
+    pub struct Vec {
+        pub x: f32,
+    }
+
+    #[derive(SharedLayout, Debug, Clone, PartialEq)]
+    pub struct Box {
+        pub inner: Vec,
+        pub list: std::vec::Vec<Vec>,
+        pub maybe: Option<Box2>,
+    }
+
+    #[derive(SharedLayout, Debug, Clone, PartialEq)]
+    pub struct Box2 {
+        pub flag: bool,
+    }
+}
+
 #[derive(SharedLayout, Debug, Clone, PartialEq)]
 #[pusm(rename = "Self")]
 struct SelfType {
@@ -178,6 +200,21 @@ fn fingerprints_match_values_worked_out_by_hand() {
         target:Vec3{x:float32,y:float32,z:float32}?,last_command:Command(Idle=0,Move=1,Jump=2,Reset=-1)}";
     assert_eq!(Observation::LAYOUT.signature(), observation);
     assert_eq!(Observation::FINGERPRINT, fnv1a32(observation.as_bytes()));
+}
+
+#[test]
+fn user_types_may_be_named_like_standard_containers() {
+    use shadowing::{Box, Box2, Vec};
+    let value = Box {
+        inner: Vec { x: 1.0 },
+        list: vec![Vec { x: 2.0 }],
+        maybe: Some(Box2 { flag: true }),
+    };
+    assert_eq!(
+        Box::LAYOUT.signature(),
+        "Box{inner:Vec{x:float32},list:[Vec{x:float32}],maybe:Box2{flag:bool}?}"
+    );
+    assert_eq!(decode::<Box>(&encode(&value)).unwrap(), value);
 }
 
 #[test]

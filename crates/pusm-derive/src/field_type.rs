@@ -69,6 +69,11 @@ fn check_path(path: &TypePath, inside_option: bool) -> syn::Result<()> {
             ));
         }
     }
+    // A bare name (`Vec`, `Box`, ...) is the user's own type: only the
+    // standard containers, recognised by their type arguments, are special.
+    if matches!(last.arguments, PathArguments::None) {
+        return Ok(());
+    }
     let arguments = type_arguments(last);
     match name.as_str() {
         "Vec" => match arguments.as_slice() {
@@ -138,7 +143,9 @@ fn is_u8(ty: &Type) -> bool {
 }
 
 fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|last| last.ident == "Option"))
+    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|last| {
+        last.ident == "Option" && !matches!(last.arguments, PathArguments::None)
+    }))
 }
 
 fn unsupported(tokens: &impl Spanned, what: &str, suggestion: &str) -> syn::Error {

@@ -72,7 +72,9 @@ fn check_struct(file: usize, decl: &StructDecl, reports: &mut Vec<Report>) {
             );
             report = match to_snake_case(&name.name) {
                 Some(rename) => report.with_help(format!("rename it '{rename}'")),
-                None => report.with_help("field names are lowercase words joined by single underscores: 'last_command'"),
+                None => report.with_help(
+                    "field names are lowercase words joined by single underscores: 'last_command'",
+                ),
             };
             reports.push(report);
         }
@@ -81,7 +83,10 @@ fn check_struct(file: usize, decl: &StructDecl, reports: &mut Vec<Report>) {
                 Report::new(
                     file,
                     name.span.clone(),
-                    format!("duplicate field '{}' in struct '{}'", name.name, decl.name.name),
+                    format!(
+                        "duplicate field '{}' in struct '{}'",
+                        name.name, decl.name.name
+                    ),
                     "defined again here",
                 )
                 .with_related(file, (*first).clone(), "first defined here"),
@@ -101,7 +106,9 @@ fn check_enum(file: usize, decl: &EnumDecl, reports: &mut Vec<Report>) {
                 format!("enum '{}' has no variants", decl.name.name),
                 "empty enum",
             )
-            .with_help("an enum without variants has no valid value: add at least one, like 'None = 0,'"),
+            .with_help(
+                "an enum without variants has no valid value: add at least one, like 'None = 0,'",
+            ),
         );
     }
     let mut names: HashMap<&str, &std::ops::Range<usize>> = HashMap::new();
@@ -124,7 +131,10 @@ fn check_enum(file: usize, decl: &EnumDecl, reports: &mut Vec<Report>) {
                 Report::new(
                     file,
                     name.span.clone(),
-                    format!("duplicate variant '{}' in enum '{}'", name.name, decl.name.name),
+                    format!(
+                        "duplicate variant '{}' in enum '{}'",
+                        name.name, decl.name.name
+                    ),
                     "defined again here",
                 )
                 .with_related(file, (*first).clone(), "first defined here"),
@@ -144,7 +154,11 @@ fn check_enum(file: usize, decl: &EnumDecl, reports: &mut Vec<Report>) {
                         ),
                         "value used again here",
                     )
-                    .with_related(file, (*span).clone(), format!("'{first}' has this value")),
+                    .with_related(
+                        file,
+                        (*span).clone(),
+                        format!("'{first}' has this value"),
+                    ),
                 );
             } else {
                 values.insert(value, (&name.name, &variant.value_span));
@@ -163,8 +177,13 @@ fn check_modules(loaded: &Loaded, reports: &mut Vec<Report>) {
             continue;
         };
         let module = module_name(&file.path);
-        let valid = module.bytes().next().is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
-            && module.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+        let valid = module
+            .bytes()
+            .next()
+            .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
+            && module
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
         if !valid {
             reports.push(Report {
                 span: None,
@@ -180,7 +199,11 @@ fn check_modules(loaded: &Loaded, reports: &mut Vec<Report>) {
         }
         let lower = module.to_ascii_lowercase();
         if let Some(&first) = seen.get(&lower) {
-            let first_path = loaded.files.get(first).map(|file| file.path.display().to_string()).unwrap_or_default();
+            let first_path = loaded
+                .files
+                .get(first)
+                .map(|file| file.path.display().to_string())
+                .unwrap_or_default();
             reports.push(Report {
                 span: None,
                 ..Report::new(
@@ -199,5 +222,7 @@ fn check_modules(loaded: &Loaded, reports: &mut Vec<Report>) {
 
 /// The module a schema file generates: its file stem.
 pub(crate) fn module_name(path: &std::path::Path) -> String {
-    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

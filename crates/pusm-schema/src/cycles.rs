@@ -75,14 +75,19 @@ fn build_graph(loaded: &Loaded, resolved: &Resolved) -> HashMap<Node, Vec<Edge>>
 fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
     match ty {
         TypeRef::Named(id) => out.push(*id),
-        TypeRef::List(inner) | TypeRef::Array(inner, _) | TypeRef::Optional(inner) => named_in(inner, out),
+        TypeRef::List(inner) | TypeRef::Array(inner, _) | TypeRef::Optional(inner) => {
+            named_in(inner, out)
+        }
         TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 | TypeRef::String | TypeRef::Bytes => {}
     }
 }
 
 /// The shortest path from `start` back to itself, as (struct, field, next
 /// struct) steps.
-fn shortest_cycle(graph: &HashMap<Node, Vec<Edge>>, start: Node) -> Option<Vec<(Node, usize, Node)>> {
+fn shortest_cycle(
+    graph: &HashMap<Node, Vec<Edge>>,
+    start: Node,
+) -> Option<Vec<(Node, usize, Node)>> {
     let mut parent: HashMap<Node, (Node, usize)> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     let mut seen: HashSet<Node> = HashSet::new();

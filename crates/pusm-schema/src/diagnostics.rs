@@ -77,7 +77,10 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub(crate) fn new(diagnostics: Vec<Diagnostic>, sources: Vec<(PathBuf, String)>) -> Self {
-        Diagnostics { diagnostics, sources }
+        Diagnostics {
+            diagnostics,
+            sources,
+        }
     }
 
     /// Renders every diagnostic like rustc does, with source snippets and
@@ -103,14 +106,22 @@ impl Diagnostics {
         };
         let mut out = String::new();
         for diagnostic in &self.diagnostics {
+            if self.has_long_line(diagnostic) {
+                out.push_str(&fallback(diagnostic));
+                continue;
+            }
             let mut cs = CsDiagnostic::error().with_message(diagnostic.message.clone());
             let mut labels = Vec::new();
             if let (Some(span), Some(id)) = (&diagnostic.span, file_id(&diagnostic.path)) {
-                labels.push(Label::primary(id, span.clone()).with_message(diagnostic.label.clone()));
+                labels
+                    .push(Label::primary(id, span.clone()).with_message(diagnostic.label.clone()));
             }
             for related in &diagnostic.related {
                 if let Some(id) = file_id(&related.path) {
-                    labels.push(Label::secondary(id, related.span.clone()).with_message(related.message.clone()));
+                    labels.push(
+                        Label::secondary(id, related.span.clone())
+                            .with_message(related.message.clone()),
+                    );
                 }
             }
             cs = cs.with_labels(labels);
@@ -167,14 +178,72 @@ impl Diagnostics {
     }
 }
 
+/// Lines longer than this (in bytes) are not shown in snippets: rendering
+/// them is slow and reading them is no help.
+const MAX_SNIPPET_LINE: usize = 1024;
+
+impl Diagnostics {
+    /// True when a spot of `diagnostic` is on a line too long to show.
+    fn has_long_line(&self, diagnostic: &Diagnostic) -> bool {
+        let spots = diagnostic
+            .span
+            .iter()
+            .map(|span| (&diagnostic.path, span))
+            .chain(
+                diagnostic
+                    .related
+                    .iter()
+                    .map(|related| (&related.path, &related.span)),
+            );
+        for (path, span) in spots {
+            let Some((_, text)) = self.sources.iter().find(|(source, _)| source == path) else {
+                continue;
+            };
+            if line_len(text, span.start) > MAX_SNIPPET_LINE
+                || line_len(text, span.end) > MAX_SNIPPET_LINE
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// The length in bytes of the line that holds byte `offset` of `text`.
+fn line_len(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let start = bytes
+        .get(..offset)
+        .and_then(|before| before.iter().rposition(|&b| b == b'\n'))
+        .map_or(0, |at| at + 1);
+    let end = bytes
+        .get(offset..)
+        .and_then(|after| after.iter().position(|&b| b == b'\n'))
+        .map_or(bytes.len(), |at| offset + at);
+    end - start
+}
+
+/// A diagnostic without a snippet: for spots on lines too long to show.
 fn fallback(diagnostic: &Diagnostic) -> String {
     let mut out = format!("error: {}\n", diagnostic.message);
     if diagnostic.line > 0 {
         out.push_str(&format!(
-            "  --> {}:{}:{}\n",
+            "  --> {}:{}:{}: {}\n",
             diagnostic.path.display(),
             diagnostic.line,
-            diagnostic.column
+            diagnostic.column,
+            diagnostic.label
+        ));
+        out.push_str("  = note: the line is too long to show\n");
+    }
+    for related in &diagnostic.related {
+        out.push_str(&format!(
+            "  --> {}:{}:{}: {}\n",
+            related.path.display(),
+            related.line,
+            related.column,
+            related.message
         ));
     }
     if let Some(help) = &diagnostic.help {
@@ -222,7 +291,12 @@ pub(crate) struct Report {
 
 impl Report {
     /// An error at `span` of file `file`.
-    pub fn new(file: usize, span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Self {
+    pub fn new(
+        file: usize,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         Report {
             file: Some(file),
             span: Some(span),
@@ -259,7 +333,12 @@ impl Report {
         self
     }
 
-    pub fn with_related(mut self, file: usize, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn with_related(
+        mut self,
+        file: usize,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         self.related.push((file, span, message.into()));
         self
     }
@@ -278,8 +357,13 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// At most this many errors are reported; one more diagnostic then says how
+/// many were left out.
+pub const MAX_ERRORS: usize = 100;
+
 /// Turns reports into public diagnostics, sorted by file reading order and
-/// then by position (stable, so reports at one spot keep their order).
+/// then by position (stable, so reports at one spot keep their order), at
+/// most [`MAX_ERRORS`] of them.
 pub(crate) fn finish(mut reports: Vec<Report>, sources: Vec<(PathBuf, String)>) -> Diagnostics {
     reports.sort_by_key(|report| {
         (
@@ -287,6 +371,14 @@ pub(crate) fn finish(mut reports: Vec<Report>, sources: Vec<(PathBuf, String)>) 
             report.span.as_ref().map_or(0, |span| span.start),
         )
     });
+    if reports.len() > MAX_ERRORS {
+        let left_out = reports.len() - MAX_ERRORS;
+        reports.truncate(MAX_ERRORS);
+        reports.push(Report::without_spot(
+            PathBuf::new(),
+            format!("{left_out} more errors not shown (at most {MAX_ERRORS} are)"),
+        ));
+    }
     let locate = |file: usize, span: &Range<usize>| -> (PathBuf, usize, usize) {
         match sources.get(file) {
             Some((path, text)) => {
@@ -302,7 +394,10 @@ pub(crate) fn finish(mut reports: Vec<Report>, sources: Vec<(PathBuf, String)>) 
             let (path, line, column) = match (report.file, &report.span) {
                 (Some(file), Some(span)) => locate(file, span),
                 (Some(file), None) => (
-                    sources.get(file).map(|(path, _)| path.clone()).unwrap_or_default(),
+                    sources
+                        .get(file)
+                        .map(|(path, _)| path.clone())
+                        .unwrap_or_default(),
                     0,
                     0,
                 ),

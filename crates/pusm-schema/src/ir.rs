@@ -192,17 +192,24 @@ impl Schema {
 
     /// Every type of every file with its id, files in order.
     pub fn types(&self) -> impl Iterator<Item = (TypeId, &Item)> {
-        self.files.iter().enumerate().flat_map(|(file, schema_file)| {
-            schema_file.items.iter().enumerate().map(move |(index, item)| {
-                (
-                    TypeId {
-                        file: FileId(file),
-                        index,
-                    },
-                    item,
-                )
+        self.files
+            .iter()
+            .enumerate()
+            .flat_map(|(file, schema_file)| {
+                schema_file
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, item)| {
+                        (
+                            TypeId {
+                                file: FileId(file),
+                                index,
+                            },
+                            item,
+                        )
+                    })
             })
-        })
     }
 
     /// Runs `f` on the wire layout of `ty`, nested types expanded.
@@ -243,9 +250,11 @@ impl Schema {
             TypeRef::Named(id) => match self.item(*id) {
                 Item::Enum(def) => Layout::Enum(arena.alloc(EnumLayout {
                     name: &def.name,
-                    variants: arena.alloc_slice_fill_iter(def.variants.iter().map(|variant| Variant {
-                        name: &variant.name,
-                        value: variant.value,
+                    variants: arena.alloc_slice_fill_iter(def.variants.iter().map(|variant| {
+                        Variant {
+                            name: &variant.name,
+                            value: variant.value,
+                        }
                     })),
                 })),
                 Item::Struct(def) => Layout::Struct(arena.alloc(StructLayout {

@@ -170,7 +170,11 @@ impl Lexer<'_, '_> {
                     while self.peek_at(0).is_some_and(is_ident_continue) {
                         self.pos += 1;
                     }
-                    let name = self.text.get(start..self.pos).unwrap_or_default().to_owned();
+                    let name = self
+                        .text
+                        .get(start..self.pos)
+                        .unwrap_or_default()
+                        .to_owned();
                     self.push(TokenKind::Ident(name), start);
                 }
                 _ => {
@@ -225,9 +229,15 @@ impl Lexer<'_, '_> {
         }
         let found = self.text.get(start..self.pos).unwrap_or_default();
         let (message, label) = if chars == 1 {
-            (format!("unexpected character '{}'", found.escape_debug()), "not allowed here")
+            (
+                format!("unexpected character '{}'", found.escape_debug()),
+                "not allowed here",
+            )
         } else {
-            (format!("unexpected characters '{}'", found.escape_debug()), "not allowed here")
+            (
+                format!("unexpected characters '{}'", found.escape_debug()),
+                "not allowed here",
+            )
         };
         let mut report = Report::new(self.file, start..self.pos, message, label);
         if !found.is_ascii() {
@@ -245,7 +255,11 @@ impl Lexer<'_, '_> {
 
     fn line_comment(&mut self) {
         let start = self.pos;
-        let end = self.text.get(start..).and_then(|rest| rest.find('\n')).map_or(self.text.len(), |at| start + at);
+        let end = self
+            .text
+            .get(start..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(self.text.len(), |at| start + at);
         let body = self.text.get(start..end).unwrap_or_default();
         self.pos = end;
         // `///` is a doc comment; `////` and longer are ordinary comments.
@@ -312,8 +326,15 @@ impl Lexer<'_, '_> {
                         }
                         Some(_) => {
                             let len = 1 + self.char_len_at(escape_start + 1);
-                            let escape = self.text.get(escape_start..escape_start + len).unwrap_or_default();
-                            let shown: String = escape.chars().flat_map(char::escape_default).skip(2).collect();
+                            let escape = self
+                                .text
+                                .get(escape_start..escape_start + len)
+                                .unwrap_or_default();
+                            let shown: String = escape
+                                .chars()
+                                .flat_map(char::escape_default)
+                                .skip(2)
+                                .collect();
                             self.report(
                                 Report::new(
                                     self.file,
@@ -337,7 +358,11 @@ impl Lexer<'_, '_> {
                 }
             }
         }
-        let kind = if ok { TokenKind::Str(value) } else { TokenKind::Error };
+        let kind = if ok {
+            TokenKind::Str(value)
+        } else {
+            TokenKind::Error
+        };
         self.push(kind, start);
     }
 
@@ -383,12 +408,16 @@ mod tests {
     fn kinds(text: &str) -> (Vec<TokenKind>, usize) {
         let mut reports = Vec::new();
         let lexed = lex(text, 0, &mut reports);
-        (lexed.tokens.into_iter().map(|token| token.kind).collect(), reports.len())
+        (
+            lexed.tokens.into_iter().map(|token| token.kind).collect(),
+            reports.len(),
+        )
     }
 
     #[test]
     fn lexes_every_kind_of_token() {
-        let (tokens, errors) = kinds("struct A { a: [int32; -4]?; } /// doc\n//// not doc\n\"a\\\"b\" /* x */ .,=");
+        let (tokens, errors) =
+            kinds("struct A { a: [int32; -4]?; } /// doc\n//// not doc\n\"a\\\"b\" /* x */ .,=");
         assert_eq!(errors, 0);
         assert_eq!(
             tokens,

@@ -42,6 +42,8 @@
 //! - Limits: `[` nests at most [`MAX_NESTING`] deep in one type; a type
 //!   expanded with its nested structs is at most [`MAX_LAYOUT_DEPTH`] levels
 //!   deep and its signature at most [`MAX_SIGNATURE_LEN`] bytes long.
+//! - At most [`MAX_ERRORS`] errors are reported, then one that says how many
+//!   more there were. Stray tokens in a row at the top level are one error.
 //! - The generated module is the file stem: it must be an identifier, and two
 //!   files of one schema must not share it (compared without case).
 
@@ -59,8 +61,11 @@ mod suggest;
 
 use std::path::{Path, PathBuf};
 
-pub use diagnostics::{Diagnostic, Diagnostics, Related};
-pub use ir::{EnumDef, FieldDef, FileId, Item, Schema, SchemaFile, Span, StructDef, TypeId, TypeRef, VariantDef};
+pub use diagnostics::{Diagnostic, Diagnostics, Related, MAX_ERRORS};
+pub use ir::{
+    EnumDef, FieldDef, FileId, Item, Schema, SchemaFile, Span, StructDef, TypeId, TypeRef,
+    VariantDef,
+};
 pub use loader::Sources;
 pub use lower::{MAX_LAYOUT_DEPTH, MAX_SIGNATURE_LEN};
 pub use parser::{MAX_ARRAY_LEN, MAX_NESTING, MIN_ARRAY_LEN};
@@ -91,7 +96,10 @@ pub fn load_sources(sources: &Sources, roots: &[impl AsRef<Path>]) -> Result<Sch
 }
 
 fn load_from(source: &dyn FileSource, roots: &[impl AsRef<Path>]) -> Result<Schema, Diagnostics> {
-    let roots: Vec<PathBuf> = roots.iter().map(|root| root.as_ref().to_path_buf()).collect();
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .map(|root| root.as_ref().to_path_buf())
+        .collect();
     let mut reports = Vec::new();
     let loaded = loader::load_all(source, &roots, &mut reports);
     check::check_files(&loaded, &mut reports);
@@ -111,6 +119,10 @@ fn load_from(source: &dyn FileSource, roots: &[impl AsRef<Path>]) -> Result<Sche
             )),
         }
     }
-    let sources = loaded.files.into_iter().map(|file| (file.path, file.text)).collect();
+    let sources = loaded
+        .files
+        .into_iter()
+        .map(|file| (file.path, file.text))
+        .collect();
     Err(diagnostics::finish(reports, sources))
 }

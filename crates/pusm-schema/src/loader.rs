@@ -76,7 +76,10 @@ impl FileSource for Disk {
 
 impl FileSource for Sources {
     fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
-        self.files.get(&normalize(path)).cloned().ok_or(ReadError::NotFound)
+        self.files
+            .get(&normalize(path))
+            .cloned()
+            .ok_or(ReadError::NotFound)
     }
 
     fn key(&self, path: &Path) -> PathBuf {
@@ -136,7 +139,11 @@ struct Frame {
 
 /// Reads `roots` and their imports from `source`, reporting unreadable files,
 /// import cycles and every syntax error.
-pub(crate) fn load_all(source: &dyn FileSource, roots: &[PathBuf], reports: &mut Vec<Report>) -> Loaded {
+pub(crate) fn load_all(
+    source: &dyn FileSource,
+    roots: &[PathBuf],
+    reports: &mut Vec<Report>,
+) -> Loaded {
     let mut loader = Loader {
         source,
         files: Vec::new(),
@@ -159,7 +166,9 @@ pub(crate) fn load_all(source: &dyn FileSource, roots: &[PathBuf], reports: &mut
             Err(error) => {
                 let message = match error {
                     ReadError::NotFound => format!("cannot find schema file '{}'", path.display()),
-                    ReadError::Other(why) => format!("cannot read schema file '{}': {why}", path.display()),
+                    ReadError::Other(why) => {
+                        format!("cannot read schema file '{}': {why}", path.display())
+                    }
                 };
                 loader.reports.push(Report::without_spot(path, message));
             }
@@ -189,10 +198,18 @@ impl Loader<'_, '_> {
             Err(error) => {
                 let valid = error.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                let end = text.get(valid..).and_then(|rest| rest.chars().next()).map_or(valid, |c| valid + c.len_utf8());
+                let end = text
+                    .get(valid..)
+                    .and_then(|rest| rest.chars().next())
+                    .map_or(valid, |c| valid + c.len_utf8());
                 self.reports.push(
-                    Report::new(index, valid..end, "file is not valid UTF-8", "invalid UTF-8 here")
-                        .with_help("schema files are UTF-8 text"),
+                    Report::new(
+                        index,
+                        valid..end,
+                        "file is not valid UTF-8",
+                        "invalid UTF-8 here",
+                    )
+                    .with_help("schema files are UTF-8 text"),
                 );
                 text
             }
@@ -218,7 +235,11 @@ impl Loader<'_, '_> {
         }];
         while let Some(frame) = stack.last_mut() {
             let file = frame.file;
-            let Some(import) = self.files.get(file).and_then(|loaded| loaded.ast.imports.get(frame.next_import)).cloned()
+            let Some(import) = self
+                .files
+                .get(file)
+                .and_then(|loaded| loaded.ast.imports.get(frame.next_import))
+                .cloned()
             else {
                 if let Some(state) = self.states.get_mut(file) {
                     *state = State::Done;
@@ -230,16 +251,28 @@ impl Loader<'_, '_> {
             let slot = frame.next_import;
             frame.next_import += 1;
             if import.path.is_empty() {
-                self.reports.push(Report::new(file, import.span, "empty import path", "names no file"));
+                self.reports.push(Report::new(
+                    file,
+                    import.span,
+                    "empty import path",
+                    "names no file",
+                ));
                 continue;
             }
-            let importer = self.files.get(file).map(|loaded| loaded.path.clone()).unwrap_or_default();
+            let importer = self
+                .files
+                .get(file)
+                .map(|loaded| loaded.path.clone())
+                .unwrap_or_default();
             let folder = importer.parent().unwrap_or_else(|| Path::new(""));
             let path = normalize(&folder.join(&import.path));
             let key = self.source.key(&path);
             if let Some(&target) = self.by_key.get(&key) {
                 if self.states.get(target) == Some(&State::InProgress) {
-                    let start = stack.iter().position(|frame| frame.file == target).unwrap_or(0);
+                    let start = stack
+                        .iter()
+                        .position(|frame| frame.file == target)
+                        .unwrap_or(0);
                     let mut cycle: Vec<String> = stack
                         .get(start..)
                         .unwrap_or_default()
@@ -254,7 +287,9 @@ impl Loader<'_, '_> {
                             format!("import cycle: {}", cycle.join(" -> ")),
                             "this import closes the cycle",
                         )
-                        .with_help("move the types both files need into a third file that both import"),
+                        .with_help(
+                            "move the types both files need into a third file that both import",
+                        ),
                     );
                 } else {
                     self.set_import(file, slot, target);
@@ -272,14 +307,19 @@ impl Loader<'_, '_> {
                 }
                 Err(error) => {
                     let (message, label) = match error {
-                        ReadError::NotFound => (format!("cannot find imported file '{}'", path.display()), "not found".to_owned()),
-                        ReadError::Other(why) => {
-                            (format!("cannot read imported file '{}': {why}", path.display()), "cannot be read".to_owned())
-                        }
+                        ReadError::NotFound => (
+                            format!("cannot find imported file '{}'", path.display()),
+                            "not found".to_owned(),
+                        ),
+                        ReadError::Other(why) => (
+                            format!("cannot read imported file '{}': {why}", path.display()),
+                            "cannot be read".to_owned(),
+                        ),
                     };
                     let mut report = Report::new(file, import.span, message, label);
                     if Path::new(&import.path).is_relative() {
-                        report = report.with_note("imports are relative to the folder of the importing file");
+                        report = report
+                            .with_note("imports are relative to the folder of the importing file");
                     }
                     self.reports.push(report);
                 }
@@ -288,13 +328,20 @@ impl Loader<'_, '_> {
     }
 
     fn set_import(&mut self, file: usize, slot: usize, target: usize) {
-        if let Some(entry) = self.files.get_mut(file).and_then(|loaded| loaded.imports.get_mut(slot)) {
+        if let Some(entry) = self
+            .files
+            .get_mut(file)
+            .and_then(|loaded| loaded.imports.get_mut(slot))
+        {
             *entry = Some(target);
         }
     }
 
     fn display(&self, file: usize) -> String {
-        self.files.get(file).map(|loaded| loaded.path.display().to_string()).unwrap_or_default()
+        self.files
+            .get(file)
+            .map(|loaded| loaded.path.display().to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -304,8 +351,14 @@ mod tests {
 
     #[test]
     fn normalize_is_lexical() {
-        assert_eq!(normalize(Path::new("a/./b/../c.pusm")), PathBuf::from("a/c.pusm"));
-        assert_eq!(normalize(Path::new("../a/../../b.pusm")), PathBuf::from("../../b.pusm"));
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.pusm")),
+            PathBuf::from("a/c.pusm")
+        );
+        assert_eq!(
+            normalize(Path::new("../a/../../b.pusm")),
+            PathBuf::from("../../b.pusm")
+        );
         assert_eq!(normalize(Path::new("/../a.pusm")), PathBuf::from("/a.pusm"));
     }
 }

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use crate::ast;
 use crate::check::module_name;
 use crate::diagnostics::Report;
-use crate::ir::{EnumDef, FieldDef, FileId, Item, Schema, SchemaFile, Span, StructDef, TypeId, TypeRef, VariantDef};
+use crate::ir::{
+    EnumDef, FieldDef, FileId, Item, Schema, SchemaFile, Span, StructDef, TypeId, TypeRef,
+    VariantDef,
+};
 use crate::loader::Loaded;
 use crate::resolve::Resolved;
 
@@ -78,11 +81,13 @@ pub(crate) fn lower(loaded: &Loaded, resolved: &Resolved) -> Option<Schema> {
         files.push(SchemaFile {
             path: file.path.clone(),
             module: module_name(&file.path),
-            namespace: file
-                .ast
-                .namespace
-                .as_ref()
-                .map(|namespace| namespace.segments.iter().map(|segment| segment.name.clone()).collect()),
+            namespace: file.ast.namespace.as_ref().map(|namespace| {
+                namespace
+                    .segments
+                    .iter()
+                    .map(|segment| segment.name.clone())
+                    .collect()
+            }),
             docs: file.ast.docs.clone(),
             imports: file
                 .imports
@@ -123,7 +128,9 @@ pub(crate) fn check_limits(schema: &Schema, loaded: &Loaded, reports: &mut Vec<R
                 stack.pop();
                 continue;
             }
-            let missing = uses(schema, top).into_iter().find(|used| !sizes.contains_key(used));
+            let missing = uses(schema, top)
+                .into_iter()
+                .find(|used| !sizes.contains_key(used));
             if let Some(missing) = missing {
                 stack.push(missing);
                 continue;
@@ -131,9 +138,9 @@ pub(crate) fn check_limits(schema: &Schema, loaded: &Loaded, reports: &mut Vec<R
             stack.pop();
             let size = item_size(schema, top, &sizes);
             let inner_over = uses(schema, top).into_iter().any(|used| {
-                sizes
-                    .get(&used)
-                    .is_some_and(|size| size.depth > MAX_LAYOUT_DEPTH || size.len > MAX_SIGNATURE_LEN)
+                sizes.get(&used).is_some_and(|size| {
+                    size.depth > MAX_LAYOUT_DEPTH || size.len > MAX_SIGNATURE_LEN
+                })
             });
             if !inner_over {
                 report_limits(schema, loaded, top, size, reports);
@@ -143,7 +150,13 @@ pub(crate) fn check_limits(schema: &Schema, loaded: &Loaded, reports: &mut Vec<R
     }
 }
 
-fn report_limits(schema: &Schema, loaded: &Loaded, id: TypeId, size: Size, reports: &mut Vec<Report>) {
+fn report_limits(
+    schema: &Schema,
+    loaded: &Loaded,
+    id: TypeId,
+    size: Size,
+    reports: &mut Vec<Report>,
+) {
     let Item::Struct(def) = schema.item(id) else {
         return;
     };
@@ -196,7 +209,9 @@ fn uses(schema: &Schema, id: TypeId) -> Vec<TypeId> {
 fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
     match ty {
         TypeRef::Named(id) => out.push(*id),
-        TypeRef::List(inner) | TypeRef::Array(inner, _) | TypeRef::Optional(inner) => named_in(inner, out),
+        TypeRef::List(inner) | TypeRef::Array(inner, _) | TypeRef::Optional(inner) => {
+            named_in(inner, out)
+        }
         TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 | TypeRef::String | TypeRef::Bytes => {}
     }
 }
@@ -224,9 +239,14 @@ fn item_size(schema: &Schema, id: TypeId, sizes: &HashMap<TypeId, Size>) -> Size
             for field in &def.fields {
                 let size = type_size(&field.ty, sizes);
                 depth = depth.max(size.depth);
-                len = len.saturating_add(field.name.len() + 1).saturating_add(size.len);
+                len = len
+                    .saturating_add(field.name.len() + 1)
+                    .saturating_add(size.len);
             }
-            Size { depth: depth + 1, len }
+            Size {
+                depth: depth + 1,
+                len,
+            }
         }
     }
 }

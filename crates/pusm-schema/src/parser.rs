@@ -10,7 +10,10 @@
 
 use std::ops::Range;
 
-use crate::ast::{EnumDecl, FieldDecl, File, Ident, Import, Item, Namespace, StructDecl, TypeExpr, TypeKind, VariantDecl};
+use crate::ast::{
+    EnumDecl, FieldDecl, File, Ident, Import, Item, Namespace, StructDecl, TypeExpr, TypeKind,
+    VariantDecl,
+};
 use crate::diagnostics::Report;
 use crate::lexer::{lex, Token, TokenKind};
 
@@ -74,7 +77,9 @@ impl Parser<'_, '_> {
     /// document nothing.
     fn current(&mut self) -> Token {
         self.skip_stray_docs();
-        self.raw(self.pos).cloned().unwrap_or_else(|| self.eof_token())
+        self.raw(self.pos)
+            .cloned()
+            .unwrap_or_else(|| self.eof_token())
     }
 
     fn bump(&mut self) {
@@ -203,10 +208,13 @@ impl Parser<'_, '_> {
             self.bump();
             return Ok(());
         }
-        if matches!(token.kind, TokenKind::Error) || (matches!(token.kind, TokenKind::Eof) && self.eof_is_error) {
+        if matches!(token.kind, TokenKind::Error)
+            || (matches!(token.kind, TokenKind::Eof) && self.eof_is_error)
+        {
             return Err(Failed);
         }
-        if matches!(token.kind, TokenKind::RBrace | TokenKind::Eof) || self.newline_before_current() {
+        if matches!(token.kind, TokenKind::RBrace | TokenKind::Eof) || self.newline_before_current()
+        {
             let previous = self.previous_span();
             if matches!(token.kind, TokenKind::Eof) {
                 self.eof_is_error = true;
@@ -236,7 +244,10 @@ impl Parser<'_, '_> {
         let token = self.current();
         if let TokenKind::Ident(name) = token.kind {
             self.bump();
-            Ok(Ident { name, span: token.span })
+            Ok(Ident {
+                name,
+                span: token.span,
+            })
         } else {
             Err(self.expected(what))
         }
@@ -303,6 +314,9 @@ impl Parser<'_, '_> {
         let mut file = File::default();
         let mut namespace_span: Option<Range<usize>> = None;
         let mut seen_other = false;
+        // After a stray token at the top level, the following stray tokens
+        // are part of the same mess: one error until the next item.
+        let mut in_junk = false;
         loop {
             let before = self.pos;
             let (docs, docs_span) = self.take_docs();
@@ -314,6 +328,9 @@ impl Parser<'_, '_> {
             let takes_docs = matches!(keyword, "namespace" | "struct" | "enum");
             if let (false, Some(span)) = (takes_docs, docs_span) {
                 self.stray_docs(span);
+            }
+            if takes_docs || keyword == "import" {
+                in_junk = false;
             }
             match keyword {
                 "namespace" => {
@@ -387,12 +404,17 @@ impl Parser<'_, '_> {
                     }
                     let help = match token.kind {
                         TokenKind::Semi => Some("struct and enum declarations do not end with ';'"),
-                        TokenKind::Ident(ref name) if name == "message" || name == "table" || name == "class" => {
+                        TokenKind::Ident(ref name)
+                            if name == "message" || name == "table" || name == "class" =>
+                        {
                             Some("message types are declared with 'struct'")
                         }
                         _ => None,
                     };
-                    self.expected_with_help("'struct', 'enum' or 'import'", help);
+                    if !in_junk {
+                        self.expected_with_help("'struct', 'enum' or 'import'", help);
+                        in_junk = true;
+                    }
                     self.bump();
                     self.recover_top();
                 }
@@ -426,7 +448,10 @@ impl Parser<'_, '_> {
         };
         self.bump();
         self.expect_terminator(&TokenKind::Semi, "';'", "the import")?;
-        Ok(Import { path, span: token.span })
+        Ok(Import {
+            path,
+            span: token.span,
+        })
     }
 
     fn structure(&mut self, docs: Vec<String>) -> Parsed<StructDecl> {
@@ -481,7 +506,10 @@ impl Parser<'_, '_> {
         let kind = match token.kind {
             TokenKind::Ident(name) => {
                 self.bump();
-                TypeKind::Named(Ident { name, span: token.span })
+                TypeKind::Named(Ident {
+                    name,
+                    span: token.span,
+                })
             }
             TokenKind::LBracket => {
                 if depth >= MAX_NESTING {
@@ -489,7 +517,9 @@ impl Parser<'_, '_> {
                         Report::new(
                             self.file,
                             token.span,
-                            format!("type nested too deeply: more than {MAX_NESTING} levels of '['"),
+                            format!(
+                                "type nested too deeply: more than {MAX_NESTING} levels of '['"
+                            ),
                             format!("level {} starts here", MAX_NESTING + 1),
                         )
                         .with_help(format!("nest lists and arrays at most {MAX_NESTING} deep")),
@@ -551,7 +581,9 @@ impl Parser<'_, '_> {
     fn array_len(&mut self) -> Parsed<Option<usize>> {
         let token = self.current();
         let TokenKind::Int(text) = &token.kind else {
-            return Err(self.expected(&format!("the array length (an integer from {MIN_ARRAY_LEN} to {MAX_ARRAY_LEN})")));
+            return Err(self.expected(&format!(
+                "the array length (an integer from {MIN_ARRAY_LEN} to {MAX_ARRAY_LEN})"
+            )));
         };
         self.bump();
         let value = parse_int(text);
@@ -637,7 +669,11 @@ impl Parser<'_, '_> {
                         format!("enum value {text} does not fit in int32"),
                         "out of range",
                     )
-                    .with_help(format!("enum values are int32: from {} to {}", i32::MIN, i32::MAX)),
+                    .with_help(format!(
+                        "enum values are int32: from {} to {}",
+                        i32::MIN,
+                        i32::MAX
+                    )),
                 );
             }
             (value, token.span)
@@ -651,7 +687,10 @@ impl Parser<'_, '_> {
                         format!("enum variant '{}' has no value", name.name),
                         "expected '= <value>' after this",
                     )
-                    .with_help(format!("give every variant an explicit int32 value: {} = 0,", name.name)),
+                    .with_help(format!(
+                        "give every variant an explicit int32 value: {} = 0,",
+                        name.name
+                    )),
                 );
                 (None, name.span.clone())
             } else {
@@ -696,7 +735,11 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let mut reports = Vec::new();
-        let text = format!("struct S {{ a: {}int32{}; b: bool; }}", "[".repeat(10_000), "]".repeat(10_000));
+        let text = format!(
+            "struct S {{ a: {}int32{}; b: bool; }}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
         let file = parse(&text, 0, &mut reports);
         assert_eq!(reports.len(), 1);
         let Some(Item::Struct(decl)) = file.items.first() else {

@@ -42,7 +42,10 @@ pub(crate) fn resolve(loaded: &Loaded, reports: &mut Vec<Report>) -> Resolved {
         // Own types first, then imported ones in schema order.
         let mut defs: Vec<Def> = Vec::new();
         for &file in std::iter::once(&index).chain(visible.iter()) {
-            let count = loaded.files.get(file).map_or(0, |loaded| loaded.ast.items.len());
+            let count = loaded
+                .files
+                .get(file)
+                .map_or(0, |loaded| loaded.ast.items.len());
             defs.extend((0..count).map(|item| (file, item)));
         }
         let mut names: HashMap<&str, Def> = HashMap::new();
@@ -66,16 +69,26 @@ pub(crate) fn resolve(loaded: &Loaded, reports: &mut Vec<Report>) -> Resolved {
             .iter()
             .map(|item| match item {
                 ast::Item::Enum(_) => Vec::new(),
-                ast::Item::Struct(decl) => decl.fields.iter().map(|field| resolver.resolve(&field.ty)).collect(),
+                ast::Item::Struct(decl) => decl
+                    .fields
+                    .iter()
+                    .map(|field| resolver.resolve(&field.ty))
+                    .collect(),
             })
             .collect();
         field_types.push(types);
     }
-    Resolved { position, field_types }
+    Resolved {
+        position,
+        field_types,
+    }
 }
 
 fn item(loaded: &Loaded, (file, index): Def) -> Option<&ast::Item> {
-    loaded.files.get(file).and_then(|file| file.ast.items.get(index))
+    loaded
+        .files
+        .get(file)
+        .and_then(|file| file.ast.items.get(index))
 }
 
 /// Every file `file` imports, directly or not, in schema order.
@@ -84,7 +97,11 @@ fn visible_files(loaded: &Loaded, file: usize, position: &[usize]) -> Vec<usize>
     let mut stack = vec![file];
     let mut visible = Vec::new();
     while let Some(current) = stack.pop() {
-        let imports = loaded.files.get(current).map(|loaded| loaded.imports.as_slice()).unwrap_or_default();
+        let imports = loaded
+            .files
+            .get(current)
+            .map(|loaded| loaded.imports.as_slice())
+            .unwrap_or_default();
         for &target in imports.iter().flatten() {
             if seen.insert(target) {
                 visible.push(target);
@@ -139,7 +156,8 @@ fn report_duplicates(
             ));
         }
         if original.0 != def.0 {
-            report = report.with_help("type names must be unique across a file and everything it imports");
+            report = report
+                .with_help("type names must be unique across a file and everything it imports");
         }
         reports.push(report);
     }
@@ -159,12 +177,16 @@ impl Resolver<'_, '_> {
     fn resolve(&mut self, ty: &TypeExpr) -> Option<TypeRef> {
         match &ty.kind {
             TypeKind::Named(ident) => self.named(ident),
-            TypeKind::List(element) => self.resolve(element).map(|element| TypeRef::List(Box::new(element))),
+            TypeKind::List(element) => self
+                .resolve(element)
+                .map(|element| TypeRef::List(Box::new(element))),
             TypeKind::Array(element, len) => {
                 let element = self.resolve(element)?;
                 len.map(|len| TypeRef::Array(Box::new(element), len))
             }
-            TypeKind::Optional(inner) => self.resolve(inner).map(|inner| TypeRef::Optional(Box::new(inner))),
+            TypeKind::Optional(inner) => self
+                .resolve(inner)
+                .map(|inner| TypeRef::Optional(Box::new(inner))),
         }
     }
 
@@ -197,13 +219,21 @@ impl Resolver<'_, '_> {
         );
         // Defined in a file this one does not import?
         let elsewhere = self.loaded.order.iter().find(|&&file| {
-            self.loaded
-                .files
-                .get(file)
-                .is_some_and(|loaded| loaded.ast.items.iter().any(|item| item.name().name == ident.name))
+            self.loaded.files.get(file).is_some_and(|loaded| {
+                loaded
+                    .ast
+                    .items
+                    .iter()
+                    .any(|item| item.name().name == ident.name)
+            })
         });
         if let (Some(&other), Some(this)) = (elsewhere, self.loaded.files.get(self.file)) {
-            let other_path = self.loaded.files.get(other).map(|file| file.path.as_path()).unwrap_or(Path::new(""));
+            let other_path = self
+                .loaded
+                .files
+                .get(other)
+                .map(|file| file.path.as_path())
+                .unwrap_or(Path::new(""));
             report = report.with_note(format!(
                 "'{}' is defined in {}, which this file does not import",
                 ident.name,

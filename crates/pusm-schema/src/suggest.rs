@@ -26,12 +26,18 @@ pub(crate) const BUILTINS: &[&str] = &["bool", "int32", "float32", "string", "by
 /// enough (at most a third of the name's length, so names shorter than 3
 /// get no guess). Ties go to the earlier candidate.
 pub(crate) fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    if let Some(&(_, target)) = ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(name)) {
+    if let Some(&(_, target)) = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
+    {
         if let Some(found) = candidates.iter().find(|candidate| **candidate == target) {
             return Some(found);
         }
     }
-    if let Some(found) = candidates.iter().find(|candidate| candidate.eq_ignore_ascii_case(name) && **candidate != name) {
+    if let Some(found) = candidates
+        .iter()
+        .find(|candidate| candidate.eq_ignore_ascii_case(name) && **candidate != name)
+    {
         return Some(found);
     }
     let len = name.chars().count();
@@ -73,7 +79,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[at(i - 1, j)] + 1).min(rows[at(i, j - 1)] + 1).min(rows[at(i - 1, j - 1)] + cost);
+            let mut best = (rows[at(i - 1, j)] + 1)
+                .min(rows[at(i, j - 1)] + 1)
+                .min(rows[at(i - 1, j - 1)] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[at(i - 2, j - 2)] + 1);
             }
@@ -86,14 +94,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// `^[A-Z][A-Za-z0-9]*$`: type and variant names.
 pub(crate) fn is_pascal_case(name: &str) -> bool {
     let mut bytes = name.bytes();
-    bytes.next().is_some_and(|first| first.is_ascii_uppercase()) && bytes.all(|byte| byte.is_ascii_alphanumeric())
+    bytes.next().is_some_and(|first| first.is_ascii_uppercase())
+        && bytes.all(|byte| byte.is_ascii_alphanumeric())
 }
 
 /// `^[a-z][a-z0-9]*(_[a-z0-9]+)*$`: field names and namespace segments
 /// (lowercase, digits, single underscores between words, none at the end).
 pub(crate) fn is_snake_case(name: &str) -> bool {
-    name.bytes().next().is_some_and(|first| first.is_ascii_lowercase())
-        && name.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_')
+    name.bytes()
+        .next()
+        .is_some_and(|first| first.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_')
         && !name.contains("__")
         && !name.ends_with('_')
 }
@@ -148,7 +161,9 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let names = ["bool", "int32", "float32", "string", "bytes", "Vec3", "Team"];
+        let names = [
+            "bool", "int32", "float32", "string", "bytes", "Vec3", "Team",
+        ];
         assert_eq!(suggest("int", &names), Some("int32"));
         assert_eq!(suggest("double", &names), Some("float32"));
         assert_eq!(suggest("vec3", &names), Some("Vec3"));

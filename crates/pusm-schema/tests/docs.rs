@@ -95,17 +95,26 @@ error: doc comment documents nothing
 
 "
     );
-    assert_eq!(messages("enum E { A = 0, /// x\n}"), vec!["doc comment documents nothing".to_owned()]);
+    assert_eq!(
+        messages("enum E { A = 0, /// x\n}"),
+        vec!["doc comment documents nothing".to_owned()]
+    );
 }
 
 #[test]
 fn a_doc_comment_at_the_end_of_the_file_documents_nothing() {
-    assert_eq!(messages("struct A {}\n/// Trailing.\n"), vec!["doc comment documents nothing".to_owned()]);
+    assert_eq!(
+        messages("struct A {}\n/// Trailing.\n"),
+        vec!["doc comment documents nothing".to_owned()]
+    );
 }
 
 #[test]
 fn a_doc_comment_inside_a_field_documents_nothing() {
-    assert_eq!(messages("struct A {\n    x: /// no\n    int32;\n}\n"), vec!["doc comment documents nothing".to_owned()]);
+    assert_eq!(
+        messages("struct A {\n    x: /// no\n    int32;\n}\n"),
+        vec!["doc comment documents nothing".to_owned()]
+    );
     let schema = ok("struct A {\n    x: int32; // /// is not a doc comment after //\n}\n");
     assert_eq!(schema.files[0].items.len(), 1);
 }

@@ -54,14 +54,58 @@ fn config(cases: u32) -> Config {
 /// Pieces of the language (and of broken versions of it), so random
 /// sequences reach deep into the parser and checker.
 const PIECES: &[&str] = &[
-    "struct", "enum", "import", "namespace", "{", "}", "[", "]", ";", ":", ",", "=", "?", ".", "A", "B", "Vec3",
-    "Team", "x", "y_z", "int32", "bool", "float32", "string", "bytes", "int", "1", "-1", "0", "65537",
-    "99999999999", "/// doc\n", "// c\n", "/*", "*/", "\"", "\"a.pusm\"", "\"b.pusm\"", "\"common.pusm\"",
-    "\"missing.pusm\"", " ", "\n", "@", "é", "\\", "\t", "\r\n",
+    "struct",
+    "enum",
+    "import",
+    "namespace",
+    "{",
+    "}",
+    "[",
+    "]",
+    ";",
+    ":",
+    ",",
+    "=",
+    "?",
+    ".",
+    "A",
+    "B",
+    "Vec3",
+    "Team",
+    "x",
+    "y_z",
+    "int32",
+    "bool",
+    "float32",
+    "string",
+    "bytes",
+    "int",
+    "1",
+    "-1",
+    "0",
+    "65537",
+    "99999999999",
+    "/// doc\n",
+    "// c\n",
+    "/*",
+    "*/",
+    "\"",
+    "\"a.pusm\"",
+    "\"b.pusm\"",
+    "\"common.pusm\"",
+    "\"missing.pusm\"",
+    " ",
+    "\n",
+    "@",
+    "é",
+    "\\",
+    "\t",
+    "\r\n",
 ];
 
 fn soup() -> impl Strategy<Value = String> {
-    proptest::collection::vec(proptest::sample::select(PIECES), 0..120).prop_map(|pieces| pieces.join(" "))
+    proptest::collection::vec(proptest::sample::select(PIECES), 0..120)
+        .prop_map(|pieces| pieces.join(" "))
 }
 
 #[derive(Debug, Clone)]
@@ -75,7 +119,12 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 0..40usize).prop_map(|(at, len)| Mutation::Delete { at, len }),
-        (any::<usize>(), proptest::sample::select(PIECES)).prop_map(|(at, text)| Mutation::Insert { at, text: text.to_owned() }),
+        (any::<usize>(), proptest::sample::select(PIECES)).prop_map(|(at, text)| {
+            Mutation::Insert {
+                at,
+                text: text.to_owned(),
+            }
+        }),
         (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Mutation::Replace { at, byte }),
         (any::<usize>(), 0..200usize).prop_map(|(at, len)| Mutation::Duplicate { at, len }),
     ]
@@ -156,7 +205,11 @@ fn the_real_schemas_themselves_pass_the_harness() {
 #[test]
 fn pathological_inputs_do_not_overflow_the_stack() {
     let cases = [
-        format!("struct A {{ a: {}int32{}; }}", "[".repeat(10_000), "]".repeat(10_000)),
+        format!(
+            "struct A {{ a: {}int32{}; }}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        ),
         format!("struct A {{ a: {}; }}", "[".repeat(200_000)),
         format!("struct A {{ a: {}; }}", "]".repeat(200_000)),
         format!("struct A {{ a: int32{}; }}", "?".repeat(200_000)),
@@ -183,7 +236,11 @@ fn pathological_inputs_do_not_overflow_the_stack() {
     let mut sources = Sources::new();
     for file in 0..3_000 {
         sources.add(
-            if file == 0 { "a.pusm".to_owned() } else { format!("f{file}.pusm") },
+            if file == 0 {
+                "a.pusm".to_owned()
+            } else {
+                format!("f{file}.pusm")
+            },
             format!("import \"f{}.pusm\";\nstruct T{file} {{}}\n", file + 1),
         );
     }

@@ -9,7 +9,11 @@ use common::{errors_files, messages_files, ok_files, sources};
 use pusm_schema::{load, load_sources, FileId};
 
 fn paths(schema: &pusm_schema::Schema) -> Vec<String> {
-    schema.files.iter().map(|file| file.path.display().to_string()).collect()
+    schema
+        .files
+        .iter()
+        .map(|file| file.path.display().to_string())
+        .collect()
 }
 
 #[test]
@@ -22,7 +26,12 @@ fn imports_are_relative_to_the_importing_file() {
     ]);
     assert_eq!(
         paths(&schema),
-        ["schemas/common.pusm", "schemas/sub/deeper/leaf.pusm", "schemas/sub/extra.pusm", "schemas/robot.pusm"]
+        [
+            "schemas/common.pusm",
+            "schemas/sub/deeper/leaf.pusm",
+            "schemas/sub/extra.pusm",
+            "schemas/robot.pusm"
+        ]
     );
     assert_eq!(schema.files[3].imports, vec![FileId(0), FileId(2)]);
     assert_eq!(schema.files[2].imports, vec![FileId(0), FileId(1)]);
@@ -34,14 +43,32 @@ fn a_file_imported_twice_is_read_once() {
     // Diamond: top imports left and right, which both import base, spelled
     // three different ways.
     let schema = ok_files(&[
-        ("top.pusm", "import \"left.pusm\";\nimport \"right.pusm\";\nimport \"./base.pusm\";\n"),
-        ("left.pusm", "import \"base.pusm\";\nstruct Left { b: Base; }\n"),
-        ("right.pusm", "import \"x/../base.pusm\";\nstruct Right { b: Base; }\n"),
+        (
+            "top.pusm",
+            "import \"left.pusm\";\nimport \"right.pusm\";\nimport \"./base.pusm\";\n",
+        ),
+        (
+            "left.pusm",
+            "import \"base.pusm\";\nstruct Left { b: Base; }\n",
+        ),
+        (
+            "right.pusm",
+            "import \"x/../base.pusm\";\nstruct Right { b: Base; }\n",
+        ),
         ("base.pusm", "struct Base {}\n"),
     ]);
-    assert_eq!(paths(&schema), ["base.pusm", "left.pusm", "right.pusm", "top.pusm"]);
-    assert_eq!(schema.files[3].imports, vec![FileId(1), FileId(2), FileId(0)]);
-    assert_eq!(schema.source_files(), ["base.pusm", "left.pusm", "right.pusm", "top.pusm"].map(PathBuf::from));
+    assert_eq!(
+        paths(&schema),
+        ["base.pusm", "left.pusm", "right.pusm", "top.pusm"]
+    );
+    assert_eq!(
+        schema.files[3].imports,
+        vec![FileId(1), FileId(2), FileId(0)]
+    );
+    assert_eq!(
+        schema.source_files(),
+        ["base.pusm", "left.pusm", "right.pusm", "top.pusm"].map(PathBuf::from)
+    );
 }
 
 #[test]
@@ -96,7 +123,10 @@ error: import cycle: a.pusm -> b.pusm -> a.pusm
 fn a_missing_import_is_an_error_at_the_import_string() {
     assert_eq!(
         errors_files(&[
-            ("schemas/robot.pusm", "namespace robot;\n\nimport \"comon.pusm\";\n"),
+            (
+                "schemas/robot.pusm",
+                "namespace robot;\n\nimport \"comon.pusm\";\n"
+            ),
             ("schemas/common.pusm", ""),
         ]),
         "\
@@ -115,15 +145,24 @@ error: cannot find imported file 'schemas/comon.pusm'
 #[test]
 fn a_missing_root_file_is_an_error_without_a_snippet() {
     let errors = load_sources(&sources(&[]), &["nowhere.pusm"]).unwrap_err();
-    assert_eq!(errors.render(false), "error: cannot find schema file 'nowhere.pusm'\n\n");
+    assert_eq!(
+        errors.render(false),
+        "error: cannot find schema file 'nowhere.pusm'\n\n"
+    );
     let error = errors.iter().next().unwrap();
-    assert_eq!((error.path.to_str(), error.line, error.column), (Some("nowhere.pusm"), 0, 0));
+    assert_eq!(
+        (error.path.to_str(), error.line, error.column),
+        (Some("nowhere.pusm"), 0, 0)
+    );
     assert!(errors.files().is_empty());
 }
 
 #[test]
 fn an_empty_import_path_is_an_error() {
-    assert_eq!(messages_files(&[("a.pusm", "import \"\";\n")]), vec!["empty import path".to_owned()]);
+    assert_eq!(
+        messages_files(&[("a.pusm", "import \"\";\n")]),
+        vec!["empty import path".to_owned()]
+    );
 }
 
 #[test]
@@ -134,7 +173,10 @@ fn diagnostics_list_every_file_read_even_on_failure() {
         ("c.pusm", "struct C {}\n"),
     ])
     .unwrap_err();
-    assert_eq!(errors.files(), ["a.pusm", "b.pusm", "c.pusm"].map(PathBuf::from));
+    assert_eq!(
+        errors.files(),
+        ["a.pusm", "b.pusm", "c.pusm"].map(PathBuf::from)
+    );
     assert_eq!(errors.len(), 2);
 }
 
@@ -145,7 +187,10 @@ fn errors_in_several_files_are_all_reported_in_reading_order() {
             ("a.pusm", "import \"b.pusm\";\nstruct A { x: Bee; }\n"),
             ("b.pusm", "struct B { y: int; }\n"),
         ]),
-        vec!["unknown type 'Bee'".to_owned(), "unknown type 'int'".to_owned()]
+        vec![
+            "unknown type 'Bee'".to_owned(),
+            "unknown type 'int'".to_owned()
+        ]
     );
 }
 
@@ -165,13 +210,21 @@ fn loading_from_disk_resolves_imports_relative_to_each_file() {
     let dir = temp_dir();
     let root = dir.path();
     write(root, "app/main.pusm", "import \"../lib/shapes.pusm\";\nimport \"local.pusm\";\nstruct Main { p: Point; l: Local; }\n");
-    write(root, "app/local.pusm", "import \"../lib/./shapes.pusm\";\nstruct Local { p: Point; }\n");
+    write(
+        root,
+        "app/local.pusm",
+        "import \"../lib/./shapes.pusm\";\nstruct Local { p: Point; }\n",
+    );
     write(root, "lib/shapes.pusm", "struct Point { x: float32; }\n");
     let main = root.join("app/main.pusm");
     let schema = load(&[&main]).unwrap();
     assert_eq!(
         schema.source_files(),
-        vec![root.join("lib/shapes.pusm"), root.join("app/local.pusm"), root.join("app/main.pusm")]
+        vec![
+            root.join("lib/shapes.pusm"),
+            root.join("app/local.pusm"),
+            root.join("app/main.pusm")
+        ]
     );
     // The same file named twice, spelled differently, is read once.
     let again = root.join("lib/../app/main.pusm");
@@ -182,16 +235,29 @@ fn loading_from_disk_resolves_imports_relative_to_each_file() {
 fn loading_from_disk_reports_missing_files_and_folders() {
     let dir = temp_dir();
     let root = dir.path();
-    write(root, "main.pusm", "import \"missing.pusm\";\nimport \"folder\";\n");
+    write(
+        root,
+        "main.pusm",
+        "import \"missing.pusm\";\nimport \"folder\";\n",
+    );
     std::fs::create_dir_all(root.join("folder")).unwrap();
     let errors = load(&[root.join("main.pusm"), root.join("absent.pusm")]).unwrap_err();
     let messages: Vec<String> = errors.iter().map(|error| error.message.clone()).collect();
     assert_eq!(
         messages,
         vec![
-            format!("cannot find imported file '{}'", root.join("missing.pusm").display()),
-            format!("cannot read imported file '{}': it is a directory", root.join("folder").display()),
-            format!("cannot find schema file '{}'", root.join("absent.pusm").display()),
+            format!(
+                "cannot find imported file '{}'",
+                root.join("missing.pusm").display()
+            ),
+            format!(
+                "cannot read imported file '{}': it is a directory",
+                root.join("folder").display()
+            ),
+            format!(
+                "cannot find schema file '{}'",
+                root.join("absent.pusm").display()
+            ),
         ]
     );
     assert_eq!(errors.files(), vec![root.join("main.pusm")]);
@@ -204,6 +270,9 @@ fn loading_from_disk_with_relative_paths_keeps_them_relative() {
     let schema = load(&["../../schemas/robot.pusm"]).unwrap();
     assert_eq!(
         schema.source_files(),
-        [PathBuf::from("../../schemas/common.pusm"), PathBuf::from("../../schemas/robot.pusm")]
+        [
+            PathBuf::from("../../schemas/common.pusm"),
+            PathBuf::from("../../schemas/robot.pusm")
+        ]
     );
 }

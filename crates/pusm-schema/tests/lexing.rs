@@ -75,7 +75,10 @@ error: unexpected character '@'
 
 #[test]
 fn a_run_of_unexpected_characters_is_one_error() {
-    assert_eq!(messages("struct A { x$#%: int32; }"), vec!["unexpected characters '$#%'".to_owned()]);
+    assert_eq!(
+        messages("struct A { x$#%: int32; }"),
+        vec!["unexpected characters '$#%'".to_owned()]
+    );
 }
 
 #[test]
@@ -98,13 +101,19 @@ error: unexpected character 'é'
 #[test]
 fn non_ascii_in_comments_and_doc_comments_is_fine() {
     let schema = ok("/// Ünïcödé docs ✓\nstruct A { /* é */ x: int32; // ß\n}\n");
-    assert_eq!(schema.files[0].items[0].docs(), ["Ünïcödé docs ✓".to_owned()]);
+    assert_eq!(
+        schema.files[0].items[0].docs(),
+        ["Ünïcödé docs ✓".to_owned()]
+    );
 }
 
 #[test]
 fn non_ascii_and_escapes_in_import_strings() {
     let schema = ok_files(&[
-        ("main.pusm", "import \"dir \\\"q\\\" \\\\ ü/t.pusm\";\nstruct A { t: T; }\n"),
+        (
+            "main.pusm",
+            "import \"dir \\\"q\\\" \\\\ ü/t.pusm\";\nstruct A { t: T; }\n",
+        ),
         ("dir \"q\" \\ ü/t.pusm", "struct T {}\n"),
     ]);
     assert_eq!(schema.files.len(), 2);

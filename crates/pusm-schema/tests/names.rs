@@ -90,8 +90,20 @@ fn field_names_may_be_keywords_of_the_schema_and_of_target_languages() {
     assert_eq!(
         names,
         [
-            "struct", "enum", "import", "namespace", "string", "bytes", "bool", "int32", "float32", "type", "class",
-            "self", "def", "keywords"
+            "struct",
+            "enum",
+            "import",
+            "namespace",
+            "string",
+            "bytes",
+            "bool",
+            "int32",
+            "float32",
+            "type",
+            "class",
+            "self",
+            "def",
+            "keywords"
         ]
     );
 }
@@ -99,7 +111,10 @@ fn field_names_may_be_keywords_of_the_schema_and_of_target_languages() {
 #[test]
 fn schema_words_may_be_type_and_namespace_names_where_they_fit_the_case_rules() {
     let schema = ok("namespace struct.enum;\nstruct Struct { enum: Enum; }\nenum Enum { Struct = 0, Import = 1 }\n");
-    assert_eq!(schema.files[0].namespace, Some(vec!["struct".to_owned(), "enum".to_owned()]));
+    assert_eq!(
+        schema.files[0].namespace,
+        Some(vec!["struct".to_owned(), "enum".to_owned()])
+    );
 }
 
 #[test]
@@ -124,8 +139,14 @@ error: duplicate type name 'Vec3'
 #[test]
 fn type_names_are_unique_across_imports_and_point_at_both_definitions() {
     let rendered = errors_files(&[
-        ("robot.pusm", "import \"common.pusm\";\n\nstruct Vec3 {\n    x: int32;\n}\n"),
-        ("common.pusm", "namespace common;\nstruct Vec3 { x: float32; }\n"),
+        (
+            "robot.pusm",
+            "import \"common.pusm\";\n\nstruct Vec3 {\n    x: int32;\n}\n",
+        ),
+        (
+            "common.pusm",
+            "namespace common;\nstruct Vec3 { x: float32; }\n",
+        ),
     ]);
     assert_eq!(
         rendered,
@@ -148,21 +169,38 @@ error: duplicate type name 'Vec3'
     );
     let errors = load_sources(
         &common::sources(&[
-            ("robot.pusm", "import \"common.pusm\";\n\nstruct Vec3 {\n    x: int32;\n}\n"),
-            ("common.pusm", "namespace common;\nstruct Vec3 { x: float32; }\n"),
+            (
+                "robot.pusm",
+                "import \"common.pusm\";\n\nstruct Vec3 {\n    x: int32;\n}\n",
+            ),
+            (
+                "common.pusm",
+                "namespace common;\nstruct Vec3 { x: float32; }\n",
+            ),
         ]),
         &["robot.pusm"],
     )
     .unwrap_err();
     let error = errors.iter().next().unwrap();
-    assert_eq!((error.path.to_str(), error.line, error.column), (Some("robot.pusm"), 3, 8));
+    assert_eq!(
+        (error.path.to_str(), error.line, error.column),
+        (Some("robot.pusm"), 3, 8)
+    );
     assert_eq!(error.related.len(), 1);
     let related = &error.related[0];
     assert_eq!(
-        (related.path.to_str(), related.line, related.column, related.message.as_str()),
+        (
+            related.path.to_str(),
+            related.line,
+            related.column,
+            related.message.as_str()
+        ),
         (Some("common.pusm"), 2, 8, "first defined here")
     );
-    assert_eq!(error.notes, vec!["'Vec3' is first defined at common.pusm:2:8".to_owned()]);
+    assert_eq!(
+        error.notes,
+        vec!["'Vec3' is first defined at common.pusm:2:8".to_owned()]
+    );
 }
 
 #[test]
@@ -171,12 +209,18 @@ fn type_names_are_unique_across_transitive_imports_and_reported_once() {
     // b sees d's. The duplicate in b is reported once, however many files
     // see it.
     let files = [
-        ("a.pusm", "import \"b.pusm\";\nimport \"c.pusm\";\nstruct A {}\n"),
+        (
+            "a.pusm",
+            "import \"b.pusm\";\nimport \"c.pusm\";\nstruct A {}\n",
+        ),
         ("b.pusm", "import \"d.pusm\";\nstruct Shared {}\n"),
         ("c.pusm", "import \"d.pusm\";\nstruct C {}\n"),
         ("d.pusm", "struct Shared {}\n"),
     ];
-    assert_eq!(messages_files(&files), vec!["duplicate type name 'Shared'".to_owned()]);
+    assert_eq!(
+        messages_files(&files),
+        vec!["duplicate type name 'Shared'".to_owned()]
+    );
     let errors = common::load(&files).unwrap_err();
     let error = errors.iter().next().unwrap();
     assert_eq!(error.path.to_str(), Some("b.pusm"));
@@ -185,7 +229,10 @@ fn type_names_are_unique_across_transitive_imports_and_reported_once() {
 
 #[test]
 fn files_that_do_not_import_each_other_may_reuse_a_type_name() {
-    let sources = common::sources(&[("a.pusm", "struct Point {}\n"), ("b.pusm", "struct Point {}\n")]);
+    let sources = common::sources(&[
+        ("a.pusm", "struct Point {}\n"),
+        ("b.pusm", "struct Point {}\n"),
+    ]);
     let schema = load_sources(&sources, &["a.pusm", "b.pusm"]).unwrap();
     assert_eq!(schema.files.len(), 2);
 }
@@ -262,10 +309,13 @@ error: enum 'Never' has no variants
 fn an_empty_struct_is_fine() {
     let schema = ok("struct Empty {}\nstruct AlsoEmpty {\n}\n");
     assert_eq!(schema.files[0].items.len(), 2);
-    assert_eq!(schema.fingerprint(&pusm_schema::TypeRef::Named(pusm_schema::TypeId {
-        file: pusm_schema::FileId(0),
-        index: 0
-    })), common::fnv1a("Empty{}"));
+    assert_eq!(
+        schema.fingerprint(&pusm_schema::TypeRef::Named(pusm_schema::TypeId {
+            file: pusm_schema::FileId(0),
+            index: 0
+        })),
+        common::fnv1a("Empty{}")
+    );
 }
 
 #[test]
@@ -280,12 +330,18 @@ error: the file name 'my-types.pusm' does not make a module name
     );
     let errors = common::load(&[("my-types.pusm", "struct A {}\n")]).unwrap_err();
     let error = errors.iter().next().unwrap();
-    assert_eq!((error.path.to_str(), error.line, error.column, &error.span), (Some("my-types.pusm"), 0, 0, &None));
+    assert_eq!(
+        (error.path.to_str(), error.line, error.column, &error.span),
+        (Some("my-types.pusm"), 0, 0, &None)
+    );
 }
 
 #[test]
 fn two_files_must_not_generate_the_same_module() {
-    let sources = common::sources(&[("a/shapes.pusm", "struct A {}\n"), ("b/Shapes.pusm", "struct B {}\n")]);
+    let sources = common::sources(&[
+        ("a/shapes.pusm", "struct A {}\n"),
+        ("b/Shapes.pusm", "struct B {}\n"),
+    ]);
     let errors = load_sources(&sources, &["a/shapes.pusm", "b/Shapes.pusm"]).unwrap_err();
     assert_eq!(
         errors.render(false),
@@ -295,5 +351,8 @@ error: 'b/Shapes.pusm' and 'a/shapes.pusm' would generate the same module 'Shape
 
 "
     );
-    ok_files(&[("a/shapes.pusm", "import \"../b/other.pusm\";\n"), ("b/other.pusm", "")]);
+    ok_files(&[
+        ("a/shapes.pusm", "import \"../b/other.pusm\";\n"),
+        ("b/other.pusm", ""),
+    ]);
 }

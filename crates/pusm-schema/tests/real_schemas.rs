@@ -20,7 +20,10 @@ fn load_one(name: &str) -> Schema {
 
 /// The type called `name`, wherever it is.
 fn ty(schema: &Schema, name: &str) -> TypeRef {
-    let (id, _) = schema.types().find(|(_, item)| item.name() == name).unwrap();
+    let (id, _) = schema
+        .types()
+        .find(|(_, item)| item.name() == name)
+        .unwrap();
     TypeRef::Named(id)
 }
 
@@ -30,14 +33,22 @@ fn field_names(schema: &Schema, name: &str) -> Vec<String> {
     };
     match schema.item(id) {
         Item::Struct(def) => def.fields.iter().map(|field| field.name.clone()).collect(),
-        Item::Enum(def) => def.variants.iter().map(|variant| format!("{}={}", variant.name, variant.value)).collect(),
+        Item::Enum(def) => def
+            .variants
+            .iter()
+            .map(|variant| format!("{}={}", variant.name, variant.value))
+            .collect(),
     }
 }
 
 fn assert_signature(schema: &Schema, name: &str, signature: &str) {
     let ty = ty(schema, name);
     assert_eq!(schema.signature(&ty), signature, "signature of {name}");
-    assert_eq!(schema.fingerprint(&ty), fnv1a(signature), "fingerprint of {name}");
+    assert_eq!(
+        schema.fingerprint(&ty),
+        fnv1a(signature),
+        "fingerprint of {name}"
+    );
 }
 
 const VEC3: &str = "Vec3{x:float32,y:float32,z:float32}";
@@ -59,13 +70,22 @@ fn common_pusm() {
     let file = &schema.files[0];
     assert_eq!(file.module, "common");
     assert_eq!(file.namespace, Some(vec!["common".to_owned()]));
-    assert_eq!(file.docs, ["Types shared by the example schemas: geometry and identifiers."]);
+    assert_eq!(
+        file.docs,
+        ["Types shared by the example schemas: geometry and identifiers."]
+    );
     assert!(file.imports.is_empty());
     let names: Vec<&str> = file.items.iter().map(Item::name).collect();
     assert_eq!(names, ["Vec3", "Team"]);
-    assert_eq!(file.items[0].docs(), ["A point or a direction in simulation space, in metres."]);
+    assert_eq!(
+        file.items[0].docs(),
+        ["A point or a direction in simulation space, in metres."]
+    );
     assert_eq!(field_names(&schema, "Vec3"), ["x", "y", "z"]);
-    assert_eq!(field_names(&schema, "Team"), ["Neutral=0", "Red=1", "Blue=2"]);
+    assert_eq!(
+        field_names(&schema, "Team"),
+        ["Neutral=0", "Red=1", "Blue=2"]
+    );
     assert_signature(&schema, "Vec3", VEC3);
     assert_signature(&schema, "Team", TEAM);
     assert_eq!(schema.fixed_size(&ty(&schema, "Vec3")), Some(12));
@@ -74,7 +94,11 @@ fn common_pusm() {
 #[test]
 fn robot_pusm() {
     let schema = load_one("robot.pusm");
-    let modules: Vec<&str> = schema.files.iter().map(|file| file.module.as_str()).collect();
+    let modules: Vec<&str> = schema
+        .files
+        .iter()
+        .map(|file| file.module.as_str())
+        .collect();
     assert_eq!(modules, ["common", "robot"]);
     let robot = &schema.files[1];
     assert_eq!(robot.namespace, Some(vec!["robot".to_owned()]));
@@ -94,27 +118,60 @@ fn robot_pusm() {
     };
     assert_eq!(command.docs, ["What the agent asks the robot to do next."]);
     assert_eq!(command.variants[3].docs, ["Start a new episode."]);
-    assert_eq!(field_names(&schema, "Command"), ["Idle=0", "Move=1", "Jump=2", "Reset=-1"]);
+    assert_eq!(
+        field_names(&schema, "Command"),
+        ["Idle=0", "Move=1", "Jump=2", "Reset=-1"]
+    );
 
     let Item::Struct(observation) = &robot.items[1] else {
         panic!("Observation is not a struct");
     };
-    assert_eq!(observation.docs, ["One step of the simulation, sent to the agent."]);
-    assert_eq!(observation.fields[0].docs, ["Step counter since the start of the episode."]);
+    assert_eq!(
+        observation.docs,
+        ["One step of the simulation, sent to the agent."]
+    );
+    assert_eq!(
+        observation.fields[0].docs,
+        ["Step counter since the start of the episode."]
+    );
     assert!(observation.fields[2].docs.is_empty());
-    let vec3 = TypeRef::Named(TypeId { file: FileId(0), index: 0 });
+    let vec3 = TypeRef::Named(TypeId {
+        file: FileId(0),
+        index: 0,
+    });
     assert_eq!(observation.fields[3].ty, vec3);
-    assert_eq!(observation.fields[5].ty, TypeRef::Array(Box::new(vec3.clone()), 4));
+    assert_eq!(
+        observation.fields[5].ty,
+        TypeRef::Array(Box::new(vec3.clone()), 4)
+    );
     assert_eq!(observation.fields[8].ty, TypeRef::Optional(Box::new(vec3)));
     assert_eq!(
         observation.fields[9].ty,
-        TypeRef::Named(TypeId { file: FileId(1), index: 0 })
+        TypeRef::Named(TypeId {
+            file: FileId(1),
+            index: 0
+        })
     );
     assert_eq!(
         field_names(&schema, "Observation"),
-        ["step", "done", "reward", "position", "rays", "corners", "name", "camera", "target", "last_command", "team"]
+        [
+            "step",
+            "done",
+            "reward",
+            "position",
+            "rays",
+            "corners",
+            "name",
+            "camera",
+            "target",
+            "last_command",
+            "team"
+        ]
     );
-    assert_eq!(field_names(&schema, "Action"), ["command", "force", "gains", "tags", "dt"]);
+    assert_eq!(
+        field_names(&schema, "Action"),
+        ["command", "force", "gains", "tags", "dt"]
+    );
 
     assert_signature(&schema, "Command", COMMAND);
     assert_signature(
@@ -128,14 +185,20 @@ fn robot_pusm() {
     assert_signature(
         &schema,
         "Action",
-        &format!("Action{{command:{COMMAND},force:{VEC3},gains:[float32;3],tags:[string],dt:float32?}}"),
+        &format!(
+            "Action{{command:{COMMAND},force:{VEC3},gains:[float32;3],tags:[string],dt:float32?}}"
+        ),
     );
 }
 
 #[test]
 fn edge_cases_pusm() {
     let schema = load_one("edge_cases.pusm");
-    let modules: Vec<&str> = schema.files.iter().map(|file| file.module.as_str()).collect();
+    let modules: Vec<&str> = schema
+        .files
+        .iter()
+        .map(|file| file.module.as_str())
+        .collect();
     assert_eq!(modules, ["common", "edge_cases"]);
     let file = &schema.files[1];
     assert_eq!(file.namespace, Some(vec!["edge_cases".to_owned()]));
@@ -145,7 +208,16 @@ fn edge_cases_pusm() {
     assert_eq!(
         field_names(&schema, "Keywords"),
         [
-            "type", "class", "from", "lambda", "string", "namespace", "read", "write", "encoded_len", "fingerprint",
+            "type",
+            "class",
+            "from",
+            "lambda",
+            "string",
+            "namespace",
+            "read",
+            "write",
+            "encoded_len",
+            "fingerprint",
             "keywords"
         ]
     );
@@ -171,14 +243,26 @@ fn edge_cases_pusm() {
         "Pose",
         &format!("Pose{{position:{VEC3},heading:float32,visible:bool,id:int32,team:{TEAM}}}"),
     );
-    assert_eq!(schema.fixed_size(&ty(&schema, "Pose")), Some(12 + 4 + 1 + 4 + 4));
+    assert_eq!(
+        schema.fixed_size(&ty(&schema, "Pose")),
+        Some(12 + 4 + 1 + 4 + 4)
+    );
     assert_eq!(schema.fixed_size(&ty(&schema, "Nested")), None);
 }
 
 #[test]
 fn all_schemas_together_share_common_once() {
-    let schema = load(&[schema_path("robot.pusm"), schema_path("common.pusm"), schema_path("edge_cases.pusm")]).unwrap();
-    let modules: Vec<&str> = schema.files.iter().map(|file| file.module.as_str()).collect();
+    let schema = load(&[
+        schema_path("robot.pusm"),
+        schema_path("common.pusm"),
+        schema_path("edge_cases.pusm"),
+    ])
+    .unwrap();
+    let modules: Vec<&str> = schema
+        .files
+        .iter()
+        .map(|file| file.module.as_str())
+        .collect();
     assert_eq!(modules, ["common", "robot", "edge_cases"]);
     assert_eq!(schema.files[2].imports, vec![FileId(0)]);
     // Paths are as named, `..` removed.

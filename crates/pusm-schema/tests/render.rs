@@ -6,7 +6,11 @@ use common::load;
 use pusm_schema::Diagnostics;
 
 fn two_errors() -> Diagnostics {
-    load(&[("robot.pusm", "struct Robot {\n    step: int;\n    pose: Pose;\n}\n")]).unwrap_err()
+    load(&[(
+        "robot.pusm",
+        "struct Robot {\n    step: int;\n    pose: Pose;\n}\n",
+    )])
+    .unwrap_err()
 }
 
 #[test]
@@ -53,7 +57,10 @@ fn colored_rendering_has_ansi_codes_and_the_same_text() {
             stripped.push(c);
         }
     }
-    let trimmed: String = stripped.lines().map(|line| format!("{}\n", line.trim_end())).collect();
+    let trimmed: String = stripped
+        .lines()
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect();
     assert_eq!(trimmed, errors.render(false));
 }
 

@@ -53,7 +53,10 @@ fn whitespace_is_free_form() {
 #[test]
 fn namespaces_are_split_on_dots() {
     let schema = ok("namespace robot.sim_v2;\nstruct A {}\n");
-    assert_eq!(schema.files[0].namespace, Some(vec!["robot".to_owned(), "sim_v2".to_owned()]));
+    assert_eq!(
+        schema.files[0].namespace,
+        Some(vec!["robot".to_owned(), "sim_v2".to_owned()])
+    );
     assert_eq!(ok("struct A {}").files[0].namespace, None);
 }
 
@@ -74,7 +77,10 @@ error: the namespace must come first
     );
     assert_eq!(
         messages("import \"b.pusm\";\nnamespace a;\n"),
-        vec!["cannot find imported file 'b.pusm'".to_owned(), "the namespace must come first".to_owned()]
+        vec![
+            "cannot find imported file 'b.pusm'".to_owned(),
+            "the namespace must come first".to_owned()
+        ]
     );
 }
 
@@ -116,8 +122,14 @@ error: namespace segment 'SimV2' is not snake_case
 
 #[test]
 fn namespace_syntax_errors() {
-    assert_eq!(messages("namespace a.;"), vec!["expected a namespace segment, found ';'".to_owned()]);
-    assert_eq!(messages("namespace \"a\";"), vec!["expected a namespace name, found a string".to_owned()]);
+    assert_eq!(
+        messages("namespace a.;"),
+        vec!["expected a namespace segment, found ';'".to_owned()]
+    );
+    assert_eq!(
+        messages("namespace \"a\";"),
+        vec!["expected a namespace name, found a string".to_owned()]
+    );
 }
 
 #[test]
@@ -139,9 +151,16 @@ error: array length {len} is out of range
         )
     };
     for len in ["0", "65537", "-1", "99999999999999999999999"] {
-        assert_eq!(errors(&format!("struct A {{ a: [int32; {len}]; }}")), expected(len, 23), "length {len}");
+        assert_eq!(
+            errors(&format!("struct A {{ a: [int32; {len}]; }}")),
+            expected(len, 23),
+            "length {len}"
+        );
     }
-    assert_eq!(field_types("struct A { a: [int32; 1]; b: [int32; 65536]; }").len(), 2);
+    assert_eq!(
+        field_types("struct A { a: [int32; 1]; b: [int32; 65536]; }").len(),
+        2
+    );
 }
 
 #[test]
@@ -186,24 +205,44 @@ error: an optional cannot be optional ('T??')
 #[test]
 fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
     let depth = 10_000;
-    let text = format!("struct A {{\n    deep: {}int32{};\n    ok: bool;\n}}\n", "[".repeat(depth), "]".repeat(depth));
+    let text = format!(
+        "struct A {{\n    deep: {}int32{};\n    ok: bool;\n}}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
     let rendered = errors(&text);
     assert_eq!(rendered.matches("error:").count(), 1, "{rendered}");
-    assert!(rendered.starts_with("error: type nested too deeply: more than 64 levels of '['\n  --> test.pusm:2:75\n"));
+    assert!(rendered.starts_with(
+        "error: type nested too deeply: more than 64 levels of '['\n  --> test.pusm:2:75\n"
+    ));
     assert!(rendered.contains("^ level 65 starts here"));
     assert!(rendered.ends_with("  = help: nest lists and arrays at most 64 deep\n\n"));
 
     // Exactly at the limit is fine.
-    let text = format!("struct A {{ deep: {}int32{}; }}", "[".repeat(64), "]".repeat(64));
+    let text = format!(
+        "struct A {{ deep: {}int32{}; }}",
+        "[".repeat(64),
+        "]".repeat(64)
+    );
     assert_eq!(field_types(&text).len(), 1);
-    let text = format!("struct A {{ deep: {}int32{}; }}", "[".repeat(65), "]".repeat(65));
-    assert_eq!(messages(&text), vec!["type nested too deeply: more than 64 levels of '['".to_owned()]);
+    let text = format!(
+        "struct A {{ deep: {}int32{}; }}",
+        "[".repeat(65),
+        "]".repeat(65)
+    );
+    assert_eq!(
+        messages(&text),
+        vec!["type nested too deeply: more than 64 levels of '['".to_owned()]
+    );
 }
 
 #[test]
 fn many_optionals_and_brackets_do_not_overflow_the_stack() {
     let text = format!("struct A {{ a: int32{}; }}", "?".repeat(100_000));
-    assert_eq!(messages(&text), vec!["an optional cannot be optional ('T??')".to_owned()]);
+    assert_eq!(
+        messages(&text),
+        vec!["an optional cannot be optional ('T??')".to_owned()]
+    );
     let text = format!("struct A {{ a: {}; }}", "[".repeat(100_000));
     assert_eq!(messages(&text).len(), 1);
     let text = "{".repeat(100_000);
@@ -270,11 +309,20 @@ error: expected ';' after the field
 
 "
     );
-    assert_eq!(messages("enum E {\n    A = 1\n    B = 2\n}\n"), vec!["expected ',' after the variant".to_owned()]);
-    assert_eq!(messages("namespace a\nstruct A {}"), vec!["expected ';' after the namespace".to_owned()]);
+    assert_eq!(
+        messages("enum E {\n    A = 1\n    B = 2\n}\n"),
+        vec!["expected ',' after the variant".to_owned()]
+    );
+    assert_eq!(
+        messages("namespace a\nstruct A {}"),
+        vec!["expected ';' after the namespace".to_owned()]
+    );
     assert_eq!(
         messages("import \"a.pusm\"\nstruct A {}"),
-        vec!["expected ';' after the import".to_owned(), "cannot find imported file 'a.pusm'".to_owned()]
+        vec![
+            "expected ';' after the import".to_owned(),
+            "cannot find imported file 'a.pusm'".to_owned()
+        ]
     );
 }
 
@@ -316,7 +364,10 @@ error: expected '}' to close struct 'A', found end of file
 "
     );
     // A type cut short by the end of the file is one error, not two.
-    assert_eq!(messages("struct A {\n    a: ["), vec!["expected a type, found end of file".to_owned()]);
+    assert_eq!(
+        messages("struct A {\n    a: ["),
+        vec!["expected a type, found end of file".to_owned()]
+    );
 }
 
 #[test]
@@ -334,17 +385,41 @@ error: expected ':', found 'int32'
 
 "
     );
-    assert_eq!(messages("struct A { a: ; }"), vec!["expected a type, found ';'".to_owned()]);
-    assert_eq!(messages("struct A { a: [int32; 2; }"), vec!["expected ']', found ';'".to_owned()]);
-    assert_eq!(messages("struct A { a: [int32 2]; }"), vec!["expected ']' or ';', found '2'".to_owned()]);
-    assert_eq!(messages("struct A { 1: int32; }"), vec!["expected a field name, found '1'".to_owned()]);
-    assert_eq!(messages("struct { a: int32; }"), vec!["expected a struct name, found '{'".to_owned()]);
-    assert_eq!(messages("enum { A = 1 }"), vec!["expected an enum name, found '{'".to_owned()]);
+    assert_eq!(
+        messages("struct A { a: ; }"),
+        vec!["expected a type, found ';'".to_owned()]
+    );
+    assert_eq!(
+        messages("struct A { a: [int32; 2; }"),
+        vec!["expected ']', found ';'".to_owned()]
+    );
+    assert_eq!(
+        messages("struct A { a: [int32 2]; }"),
+        vec!["expected ']' or ';', found '2'".to_owned()]
+    );
+    assert_eq!(
+        messages("struct A { 1: int32; }"),
+        vec!["expected a field name, found '1'".to_owned()]
+    );
+    assert_eq!(
+        messages("struct { a: int32; }"),
+        vec!["expected a struct name, found '{'".to_owned()]
+    );
+    assert_eq!(
+        messages("enum { A = 1 }"),
+        vec!["expected an enum name, found '{'".to_owned()]
+    );
     assert_eq!(
         messages("struct A ( a: int32; )"),
-        vec!["unexpected character '('".to_owned(), "unexpected character ')'".to_owned()]
+        vec![
+            "unexpected character '('".to_owned(),
+            "unexpected character ')'".to_owned()
+        ]
     );
-    assert_eq!(messages("import common;"), vec!["expected the imported file's path as a string, found 'common'".to_owned()]);
+    assert_eq!(
+        messages("import common;"),
+        vec!["expected the imported file's path as a string, found 'common'".to_owned()]
+    );
 }
 
 /// Several errors in one file are all reported, each once, and the parser

@@ -51,7 +51,11 @@ fn aliases_from_other_languages_suggest_the_builtin() {
         ("Bytes", "bytes"),
         ("bytearray", "bytes"),
     ] {
-        assert_eq!(help_for(alias), Some(format!("did you mean '{builtin}'?")), "alias {alias}");
+        assert_eq!(
+            help_for(alias),
+            Some(format!("did you mean '{builtin}'?")),
+            "alias {alias}"
+        );
     }
 }
 
@@ -60,7 +64,10 @@ fn close_names_are_suggested() {
     assert_eq!(help_for("vec3").as_deref(), Some("did you mean 'Vec3'?"));
     assert_eq!(help_for("Vec4").as_deref(), Some("did you mean 'Vec3'?"));
     assert_eq!(help_for("Taem").as_deref(), Some("did you mean 'Team'?"));
-    assert_eq!(help_for("flaot32").as_deref(), Some("did you mean 'float32'?"));
+    assert_eq!(
+        help_for("flaot32").as_deref(),
+        Some("did you mean 'float32'?")
+    );
     assert_eq!(help_for("INT32").as_deref(), Some("did you mean 'int32'?"));
     assert_eq!(help_for("strin").as_deref(), Some("did you mean 'string'?"));
     assert_eq!(help_for("Quaternion"), None);
@@ -69,7 +76,10 @@ fn close_names_are_suggested() {
 
 #[test]
 fn schema_keywords_are_not_types() {
-    assert_eq!(messages("struct A { a: struct; }"), vec!["unknown type 'struct'".to_owned()]);
+    assert_eq!(
+        messages("struct A { a: struct; }"),
+        vec!["unknown type 'struct'".to_owned()]
+    );
 }
 
 #[test]
@@ -77,7 +87,10 @@ fn types_of_files_not_imported_are_not_visible() {
     // common.pusm is not part of the schema at all: nothing to point at.
     assert_eq!(
         errors_files(&[
-            ("robot.pusm", "import \"other.pusm\";\nstruct Robot {\n    at: Vec3;\n}\n"),
+            (
+                "robot.pusm",
+                "import \"other.pusm\";\nstruct Robot {\n    at: Vec3;\n}\n"
+            ),
             ("other.pusm", "struct Other {}\n"),
             ("common.pusm", "struct Vec3 {}\n"),
         ]),
@@ -116,17 +129,39 @@ error: unknown type 'Vec3'
 #[test]
 fn imported_names_are_visible_transitively() {
     let schema = ok_files(&[
-        ("top.pusm", "import \"middle.pusm\";\nstruct Top { m: Middle; b: Bottom; }\n"),
-        ("middle.pusm", "import \"bottom.pusm\";\nstruct Middle { b: Bottom; }\n"),
+        (
+            "top.pusm",
+            "import \"middle.pusm\";\nstruct Top { m: Middle; b: Bottom; }\n",
+        ),
+        (
+            "middle.pusm",
+            "import \"bottom.pusm\";\nstruct Middle { b: Bottom; }\n",
+        ),
         ("bottom.pusm", "enum Bottom { A = 0 }\n"),
     ]);
-    let modules: Vec<&str> = schema.files.iter().map(|file| file.module.as_str()).collect();
+    let modules: Vec<&str> = schema
+        .files
+        .iter()
+        .map(|file| file.module.as_str())
+        .collect();
     assert_eq!(modules, ["bottom", "middle", "top"]);
     let Item::Struct(top) = &schema.files[2].items[0] else {
         panic!("not a struct");
     };
-    assert_eq!(top.fields[1].ty, TypeRef::Named(TypeId { file: FileId(0), index: 0 }));
-    assert_eq!(top.fields[0].ty, TypeRef::Named(TypeId { file: FileId(1), index: 0 }));
+    assert_eq!(
+        top.fields[1].ty,
+        TypeRef::Named(TypeId {
+            file: FileId(0),
+            index: 0
+        })
+    );
+    assert_eq!(
+        top.fields[0].ty,
+        TypeRef::Named(TypeId {
+            file: FileId(1),
+            index: 0
+        })
+    );
 }
 
 #[test]
@@ -135,7 +170,13 @@ fn own_types_may_be_used_before_they_are_defined() {
     let Item::Struct(a) = &schema.files[0].items[0] else {
         panic!("not a struct");
     };
-    assert_eq!(a.fields[0].ty, TypeRef::Named(TypeId { file: FileId(0), index: 1 }));
+    assert_eq!(
+        a.fields[0].ty,
+        TypeRef::Named(TypeId {
+            file: FileId(0),
+            index: 1
+        })
+    );
 }
 
 #[test]
@@ -211,7 +252,10 @@ fn expanded_signatures_are_limited() {
     // Each level uses the next twice: the signature doubles with every level.
     let mut text = String::new();
     for level in 0..30 {
-        text.push_str(&format!("struct L{level} {{ a: L{next}; b: L{next}; }}\n", next = level + 1));
+        text.push_str(&format!(
+            "struct L{level} {{ a: L{next}; b: L{next}; }}\n",
+            next = level + 1
+        ));
     }
     text.push_str("struct L30 { x: int32; }\n");
     // The signature length of each level, worked out from the protocol's
@@ -230,14 +274,27 @@ fn expanded_signatures_are_limited() {
     // Reported where it crosses the limit, not on every level above.
     assert_eq!(
         messages(&text),
-        vec![format!("type 'L{crossing}' is too big: its signature would be over 1048576 bytes")]
+        vec![format!(
+            "type 'L{crossing}' is too big: its signature would be over 1048576 bytes"
+        )]
     );
     // One level less is accepted, and its signature is what the rule says.
-    let smaller: String = text.lines().skip(crossing + 1).map(|line| format!("{line}\n")).collect();
+    let smaller: String = text
+        .lines()
+        .skip(crossing + 1)
+        .map(|line| format!("{line}\n"))
+        .collect();
     let schema = ok(&smaller);
-    let top = TypeRef::Named(TypeId { file: FileId(0), index: 0 });
+    let top = TypeRef::Named(TypeId {
+        file: FileId(0),
+        index: 0,
+    });
     assert!(schema.signature(&top).len() <= 1 << 20);
-    assert!(schema.signature(&top).starts_with(&format!("L{}{{a:L{}{{a:", crossing + 1, crossing + 2)));
+    assert!(schema.signature(&top).starts_with(&format!(
+        "L{}{{a:L{}{{a:",
+        crossing + 1,
+        crossing + 2
+    )));
 }
 
 #[test]

@@ -133,12 +133,14 @@ namespace EdgeCases
         {
             int matrixCount;
             (matrixCount, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.Matrix");
-            var matrix = new global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>>(EdgeCasesWire.InitialCapacity(matrixCount));
+            var matrix =
+                new global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>>(EdgeCasesWire.InitialCapacity(matrixCount));
             for (int i = 0; i < matrixCount; i++)
             {
                 int matrixCount1;
                 (matrixCount1, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.Matrix");
-                var matrixItem = new global::System.Collections.Generic.List<int>(EdgeCasesWire.InitialCapacity(matrixCount1));
+                var matrixItem =
+                    new global::System.Collections.Generic.List<int>(EdgeCasesWire.InitialCapacity(matrixCount1));
                 for (int j = 0; j < matrixCount1; j++)
                 {
                     int matrixItem1;
@@ -154,7 +156,8 @@ namespace EdgeCases
             {
                 int maybeListCount1;
                 (maybeListCount1, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.MaybeList");
-                maybeList = new global::System.Collections.Generic.List<string>(EdgeCasesWire.InitialCapacity(maybeListCount1));
+                maybeList =
+                    new global::System.Collections.Generic.List<string>(EdgeCasesWire.InitialCapacity(maybeListCount1));
                 for (int j = 0; j < maybeListCount1; j++)
                 {
                     string maybeListItem1;
@@ -164,7 +167,8 @@ namespace EdgeCases
             }
             int listOfMaybesCount;
             (listOfMaybesCount, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.ListOfMaybes");
-            var listOfMaybes = new global::System.Collections.Generic.List<global::Common.Vec3>(EdgeCasesWire.InitialCapacity(listOfMaybesCount));
+            var listOfMaybes =
+                new global::System.Collections.Generic.List<global::Common.Vec3>(EdgeCasesWire.InitialCapacity(listOfMaybesCount));
             for (int i = 0; i < listOfMaybesCount; i++)
             {
                 bool listOfMaybesPresent1;
@@ -589,7 +593,8 @@ namespace EdgeCases
         private const int MaxPreallocated = 4096;
 
         /// <summary>UTF-8 without a byte order mark, throwing on invalid bytes instead of replacing them.</summary>
-        private static readonly global::System.Text.UTF8Encoding Utf8 = new global::System.Text.UTF8Encoding(false, true);
+        private static readonly global::System.Text.UTF8Encoding Utf8 =
+            new global::System.Text.UTF8Encoding(false, true);
 
         /// <summary>The capacity to give a list of <paramref name="count"/> elements before reading them.</summary>
         internal static int InitialCapacity(int count)
@@ -605,13 +610,15 @@ namespace EdgeCases
             (count, next) = sm.ReadInt32(offset);
             if (count < 0)
             {
-                throw new global::System.IO.InvalidDataException(place + ": negative length " + count + " at offset " + offset);
+                throw new global::System.IO.InvalidDataException(
+                    place + ": negative length " + count + " at offset " + offset);
             }
             return (count, next);
         }
 
         /// <summary>Writes an int32 byte length, then the UTF-8 bytes of <paramref name="value"/>.</summary>
-        internal static int WriteString(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
+        internal static int WriteString(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
         {
             if (value == null)
             {
@@ -623,7 +630,8 @@ namespace EdgeCases
         }
 
         /// <summary>Reads an int32 byte length, then that many bytes of UTF-8.</summary>
-        internal static (string, int) ReadString(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (string, int) ReadString(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int length;
             int next;
@@ -636,23 +644,27 @@ namespace EdgeCases
             }
             catch (global::System.ArgumentException error)
             {
-                throw new global::System.IO.InvalidDataException(place + ": invalid UTF-8 in the string at offset " + offset, error);
+                throw new global::System.IO.InvalidDataException(
+                    place + ": invalid UTF-8 in the string at offset " + offset, error);
             }
         }
 
         /// <summary>Writes an int32 length, then the bytes.</summary>
-        internal static int WriteBytes(global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
+        internal static int WriteBytes(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
         {
             if (value == null)
             {
-                throw new global::System.ArgumentNullException(place, place + " is null (use new byte[0] for no bytes)");
+                throw new global::System.ArgumentNullException(
+                    place, place + " is null (use new byte[0] for no bytes)");
             }
             offset = sm.WriteInt32(offset, value.Length);
             return sm.WriteBytes(offset, value);
         }
 
         /// <summary>Reads an int32 length, then that many bytes.</summary>
-        internal static (byte[], int) ReadBytes(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (byte[], int) ReadBytes(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int length;
             int next;
@@ -672,7 +684,8 @@ namespace EdgeCases
         }
 
         /// <summary>Reads a Team value; any other int32 is an error.</summary>
-        internal static (global::Common.Team, int) ReadTeam(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (global::Common.Team, int) ReadTeam(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int value;
             int next;

@@ -368,7 +368,8 @@ namespace Robot
         private const int MaxPreallocated = 4096;
 
         /// <summary>UTF-8 without a byte order mark, throwing on invalid bytes instead of replacing them.</summary>
-        private static readonly global::System.Text.UTF8Encoding Utf8 = new global::System.Text.UTF8Encoding(false, true);
+        private static readonly global::System.Text.UTF8Encoding Utf8 =
+            new global::System.Text.UTF8Encoding(false, true);
 
         /// <summary>The capacity to give a list of <paramref name="count"/> elements before reading them.</summary>
         internal static int InitialCapacity(int count)
@@ -384,13 +385,15 @@ namespace Robot
             (count, next) = sm.ReadInt32(offset);
             if (count < 0)
             {
-                throw new global::System.IO.InvalidDataException(place + ": negative length " + count + " at offset " + offset);
+                throw new global::System.IO.InvalidDataException(
+                    place + ": negative length " + count + " at offset " + offset);
             }
             return (count, next);
         }
 
         /// <summary>Writes an int32 byte length, then the UTF-8 bytes of <paramref name="value"/>.</summary>
-        internal static int WriteString(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
+        internal static int WriteString(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
         {
             if (value == null)
             {
@@ -402,7 +405,8 @@ namespace Robot
         }
 
         /// <summary>Reads an int32 byte length, then that many bytes of UTF-8.</summary>
-        internal static (string, int) ReadString(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (string, int) ReadString(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int length;
             int next;
@@ -415,23 +419,27 @@ namespace Robot
             }
             catch (global::System.ArgumentException error)
             {
-                throw new global::System.IO.InvalidDataException(place + ": invalid UTF-8 in the string at offset " + offset, error);
+                throw new global::System.IO.InvalidDataException(
+                    place + ": invalid UTF-8 in the string at offset " + offset, error);
             }
         }
 
         /// <summary>Writes an int32 length, then the bytes.</summary>
-        internal static int WriteBytes(global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
+        internal static int WriteBytes(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
         {
             if (value == null)
             {
-                throw new global::System.ArgumentNullException(place, place + " is null (use new byte[0] for no bytes)");
+                throw new global::System.ArgumentNullException(
+                    place, place + " is null (use new byte[0] for no bytes)");
             }
             offset = sm.WriteInt32(offset, value.Length);
             return sm.WriteBytes(offset, value);
         }
 
         /// <summary>Reads an int32 length, then that many bytes.</summary>
-        internal static (byte[], int) ReadBytes(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (byte[], int) ReadBytes(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int length;
             int next;
@@ -451,7 +459,8 @@ namespace Robot
         }
 
         /// <summary>Reads a Team value; any other int32 is an error.</summary>
-        internal static (global::Common.Team, int) ReadTeam(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (global::Common.Team, int) ReadTeam(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int value;
             int next;
@@ -469,7 +478,8 @@ namespace Robot
         }
 
         /// <summary>Reads a Command value; any other int32 is an error.</summary>
-        internal static (Command, int) ReadCommand(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        internal static (Command, int) ReadCommand(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
         {
             int value;
             int next;

@@ -1818,6 +1818,127 @@ namespace Shadow.TestNames
         }
     }
 
+    /// <summary>Fields whose types are named like the standard containers.</summary>
+    [global::System.Serializable]
+    public sealed class Containers
+    {
+        /// <summary>
+        /// The fingerprint of Containers: FNV-1a 32 of its signature.
+        /// <see cref="WriteChecked"/> writes it first, <see cref="ReadChecked"/> compares it.
+        /// </summary>
+        public const uint Fingerprint = 0x8BAA1D28u;
+
+        public global::Shadow.TestNames.Vec Vec;
+
+        public global::Shadow.TestNames.Option Option;
+
+        public global::System.Collections.Generic.List<global::Shadow.TestNames.Vec> VecList;
+
+        public global::Shadow.TestNames.Vec MaybeVec;
+
+        /// <summary>
+        /// A Containers with every field at its default: zero, false, the enum variant
+        /// whose value is 0 (else the first), empty strings and lists, fixed arrays of defaults,
+        /// absent optionals.
+        /// </summary>
+        public Containers()
+        {
+            Vec = new global::Shadow.TestNames.Vec();
+            Option = new global::Shadow.TestNames.Option();
+            VecList = new global::System.Collections.Generic.List<global::Shadow.TestNames.Vec>();
+        }
+
+        /// <summary>A Containers with the given field values.</summary>
+        public Containers(
+            global::Shadow.TestNames.Vec vec,
+            global::Shadow.TestNames.Option option,
+            global::System.Collections.Generic.List<global::Shadow.TestNames.Vec> vecList,
+            global::Shadow.TestNames.Vec maybeVec)
+        {
+            Vec = vec;
+            Option = option;
+            VecList = vecList;
+            MaybeVec = maybeVec;
+        }
+
+        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            offset = Vec.Write(sm, offset);
+            offset = Option.Write(sm, offset);
+            offset = sm.WriteInt32(offset, VecList.Count);
+            foreach (var item in VecList)
+            {
+                offset = item.Write(sm, offset);
+            }
+            offset = sm.WriteBool(offset, MaybeVec != null);
+            if (MaybeVec != null)
+            {
+                offset = MaybeVec.Write(sm, offset);
+            }
+            return offset;
+        }
+
+        /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Containers:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public static (Containers, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            global::Shadow.TestNames.Vec vec;
+            (vec, offset) = global::Shadow.TestNames.Vec.Read(sm, offset);
+            global::Shadow.TestNames.Option option;
+            (option, offset) = global::Shadow.TestNames.Option.Read(sm, offset);
+            int vecListCount;
+            (vecListCount, offset) = ShadowingWire_.ReadCount(sm, offset, "Containers.VecList");
+            var vecList =
+                new global::System.Collections.Generic.List<global::Shadow.TestNames.Vec>(ShadowingWire_.InitialCapacity(vecListCount));
+            for (int i = 0; i < vecListCount; i++)
+            {
+                global::Shadow.TestNames.Vec vecListItem;
+                (vecListItem, offset) = global::Shadow.TestNames.Vec.Read(sm, offset);
+                vecList.Add(vecListItem);
+            }
+            bool maybeVecPresent;
+            (maybeVecPresent, offset) = sm.ReadBool(offset);
+            global::Shadow.TestNames.Vec maybeVec = null;
+            if (maybeVecPresent)
+            {
+                (maybeVec, offset) = global::Shadow.TestNames.Vec.Read(sm, offset);
+            }
+            return (new Containers(vec, option, vecList, maybeVec), offset);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
+        /// returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
+            return Write(sm, offset);
+        }
+
+        /// <summary>
+        /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
+        /// returns the message and the offset just past it.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
+        /// built from different schemas), or the bytes are not a valid Containers.</exception>
+        public static (Containers, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            int found;
+            (found, offset) = sm.ReadInt32(offset);
+            if (unchecked((uint)found) != Fingerprint)
+            {
+                throw new global::System.IO.InvalidDataException(string.Format(
+                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
+                    Fingerprint,
+                    unchecked((uint)found)));
+            }
+            return Read(sm, offset);
+        }
+    }
+
     /// <summary>
     /// Encoding helpers shared by the messages of this file. They call only the seed's
     /// primitives on the memory, so the messages work with the original package too.

@@ -38,6 +38,7 @@ __all__ = [
     "Segment",
     "Nothing",
     "Shapes",
+    "Containers",
 ]
 
 _LOCALS_SM = struct.Struct("<2i")
@@ -49,6 +50,8 @@ _SHAPES_SEGMENTS = struct.Struct("<2fi?2fi?")
 _SHAPES_PAIRS_ITEM = struct.Struct("<2i")
 _SHAPES_MAYBE_ARRAY = struct.Struct("<3f")
 _SHAPES_MATRIX = struct.Struct("<45i")
+_CONTAINERS_VEC = struct.Struct("<f")
+_VEC = struct.Struct("<f")
 
 
 class Color(enum.IntEnum):
@@ -1040,6 +1043,70 @@ class Shapes:
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Shapes, int]:
+        """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
+
+        Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
+        were built from different schemas).
+        """
+        found, offset = sm.read_int32(offset)
+        found &= 0xFFFFFFFF
+        if found != cls.FINGERPRINT:
+            raise SchemaMismatchError(cls.FINGERPRINT, found)
+        return cls.read(sm, offset)
+
+
+@dataclasses.dataclass
+class Containers:
+    """Fields whose types are named like the standard containers."""
+
+    FINGERPRINT: typing.ClassVar[int] = 0x8BAA1D28
+    """FNV-1a 32 of this type's signature, which checked reads and writes compare."""
+
+    vec: Vec = dataclasses.field(default_factory=Vec)
+    option: Option = dataclasses.field(default_factory=Option)
+    vec_list: typing.List[Vec] = dataclasses.field(default_factory=list)
+    maybe_vec: typing.Optional[Vec] = None
+
+    def write(self, sm, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it."""
+        offset = sm.write_bytes(offset, _CONTAINERS_VEC.pack(self.vec.x))
+        offset = self.option.write(sm, offset)
+        offset = sm.write_int32(offset, len(self.vec_list))
+        offset = sm.write_bytes(offset, b"".join([_VEC.pack(item.x) for item in self.vec_list]))
+        if self.maybe_vec is None:
+            offset = sm.write_bool(offset, False)
+        else:
+            offset = sm.write_bool(offset, True)
+            offset = self.maybe_vec.write(sm, offset)
+        return offset
+
+    @classmethod
+    def read(cls, sm, offset: int) -> typing.Tuple[Containers, int]:
+        """Reads a message at ``offset``; returns it and the offset just past it.
+
+        Raises ``DecodeError`` when the bytes are not a valid message.
+        """
+        data, offset = sm.read_bytes(offset, _CONTAINERS_VEC.size)
+        values = _CONTAINERS_VEC.unpack(data)
+        vec = Vec(*values)
+        option, offset = Option.read(sm, offset)
+        count, offset = _read_count(sm, offset, "Containers.vec_list")
+        data, offset = sm.read_bytes(offset, _VEC.size * count)
+        vec_list = [Vec(*values) for values in _VEC.iter_unpack(data)]
+        present, offset = sm.read_bool(offset)
+        if present:
+            maybe_vec, offset = Vec.read(sm, offset)
+        else:
+            maybe_vec = None
+        return cls(vec, option, vec_list, maybe_vec), offset
+
+    def write_checked(self, sm, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
+        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
+        return self.write(sm, offset)
+
+    @classmethod
+    def read_checked(cls, sm, offset: int) -> typing.Tuple[Containers, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers

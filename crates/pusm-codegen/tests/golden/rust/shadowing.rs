@@ -269,3 +269,19 @@ impl Shapes {
     /// Same as `<Shapes as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.
     pub const FINGERPRINT: u32 = <Self as ::pusm_core::SharedLayout>::FINGERPRINT;
 }
+
+/// Fields whose types are named like the standard containers.
+#[derive(Debug, Clone, Default, PartialEq, ::pusm_core::SharedLayout)]
+pub struct Containers {
+    pub vec: Vec,
+    pub option: Option,
+    pub vec_list: ::std::vec::Vec<Vec>,
+    pub maybe_vec: ::std::option::Option<Vec>,
+}
+
+impl Containers {
+    /// The fingerprint of `Containers`, `0x8BAA1D28`: FNV-1a 32 of its signature.
+    ///
+    /// Same as `<Containers as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.
+    pub const FINGERPRINT: u32 = <Self as ::pusm_core::SharedLayout>::FINGERPRINT;
+}
