@@ -120,6 +120,7 @@ class Driver:
         return status
 
     def echo(self, request_hex, reply_hex):
+        """``echo REQUEST_HEX REPLY_HEX``: send a typed message, check the reply."""
         request = parse_hex(request_hex, "REQUEST")
         expected = parse_hex(reply_hex, "REPLY")
         if len(request) < 4:
@@ -127,12 +128,10 @@ class Driver:
         fingerprint = int.from_bytes(request[:4], "little")
         cls = self.types.get(fingerprint)
         if cls is None:
-            raise StepFailed("REQUEST has fingerprint 0x%08x, which is no struct type of schemas/" % fingerprint)
+            raise StepFailed("REQUEST has fingerprint 0x%08x, no struct type of schemas/" % fingerprint)
         message, end = cls.read_checked(BytesMemory(request), 0)
         if end != len(request):
-            raise StepFailed(
-                "REQUEST has %d bytes after its %s message" % (len(request) - end, cls.__name__)
-            )
+            raise StepFailed("REQUEST has %d bytes after its %s message" % (len(request) - end, cls.__name__))
 
         message.write_checked(self.sm, PAYLOAD_OFFSET)
         status = self.request(OP_ECHO)
@@ -147,12 +146,14 @@ class Driver:
             )
 
     def resize(self, capacity_text):
+        """``resize N``: the driver itself resizes to N bytes."""
         capacity = parse_int(capacity_text, "N")
         self.sm.resize(capacity)
         if self.sm.capacity != capacity:
             raise StepFailed("capacity %d after resize(%d)" % (self.sm.capacity, capacity))
 
     def resize_peer(self, capacity_text):
+        """``resize-peer N``: op 2, the peer resizes; the driver follows on its wait."""
         capacity = parse_int(capacity_text, "N")
         self.sm.write_int32(PAYLOAD_OFFSET, capacity)
         status = self.request(OP_RESIZE)
@@ -162,6 +163,7 @@ class Driver:
             raise StepFailed("resize-peer %d: the driver's capacity is %d" % (capacity, self.sm.capacity))
 
     def mismatch(self):
+        """``mismatch``: op 1 with an unknown fingerprint; expect status 1."""
         self.sm.write_int32(PAYLOAD_OFFSET, 0)  # fingerprint 0x00000000, then nothing
         status = self.request(OP_ECHO)
         if status != STATUS_SCHEMA_MISMATCH:
@@ -177,6 +179,7 @@ class Driver:
             raise StepFailed("mismatch: the reply is not a default Observation: %r" % (reply,))
 
     def close_by_peer(self):
+        """``close-by-peer``: op 3; the peer closes instead of giving control back."""
         self.sm.write_int32(OP_OFFSET, OP_CLOSE)
         try:
             self.sm.give_control()
@@ -186,6 +189,7 @@ class Driver:
         raise StepFailed("close-by-peer: the peer gave control back instead of closing")
 
     def close(self):
+        """``close``: the driver closes; the peer's wait fails and it exits 0."""
         self.sm.close()
         self.closed = True
 
@@ -212,9 +216,29 @@ class Driver:
 
 def read_script(path):
     """[(line number, words)] of the script's steps."""
+    steps = []
     with open(path, encoding="utf-8") as f:
-        lines = f.read().splitlines()
-    return [(n, line.split()) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+        for number, line in enumerate(f, 1):
+            words = line.split()
+            if words and not words[0].startswith("#"):
+                steps.append((number, words))
+    return steps
+
+
+def run_script(sm, script):
+    """Runs every step; returns None, or the message of the first step that failed."""
+    driver = Driver(sm)
+    for step, (line, words) in enumerate(script, 1):
+        try:
+            driver.run(words)
+        except StepFailed as failure:
+            reason = str(failure)
+        except Exception as error:  # a pusm or decoding error
+            reason = "%s: %s" % (type(error).__name__, error)
+        else:
+            continue
+        return "step %d (line %d: %s) failed: %s" % (step, line, words[0], reason)
+    return None
 
 
 def main(argv=None):
@@ -223,43 +247,27 @@ def main(argv=None):
         "against an echo peer and checks every reply."
     )
     parser.add_argument("--prefix", required=True, help="name of the shared memory")
-    parser.add_argument("--role", required=True, choices=["python", "unity"], help="the role the driver plays")
+    parser.add_argument("--role", required=True, choices=["python", "unity"], help="the driver's role")
     parser.add_argument("--create", action="store_true", help="create the memory instead of joining it")
     parser.add_argument("--capacity", type=int, default=4096, help="bytes, when creating (default 4096)")
     parser.add_argument("--timeout", type=float, default=30, help="seconds any wait may last (default 30)")
     parser.add_argument("--script", required=True, help="the file of steps, one a line")
     args = parser.parse_args(argv)
 
+    sm = None
     try:
         script = read_script(args.script)
-    except OSError as error:
-        print("driver: cannot read the script: %s" % error, file=sys.stderr)
-        return 1
-
-    sm = None
-    step = 0
-    try:
         # A joiner waits here until the echo peer (the creator) gives control.
         sm = SharedMemory(args.prefix, args.capacity, args.create, args.timeout, role=args.role)
-        driver = Driver(sm)
-        for step, (line, words) in enumerate(script, 1):
-            try:
-                driver.run(words)
-            except StepFailed as failure:
-                print("driver: step %d (line %d: %s) failed: %s" % (step, line, words[0], failure), file=sys.stderr)
-                return 1
-            except Exception as error:
-                print(
-                    "driver: step %d (line %d: %s) failed: %s: %s" % (step, line, words[0], type(error).__name__, error),
-                    file=sys.stderr,
-                )
-                return 1
-    except Exception as error:  # opening failed
-        print("driver: error: %s: %s" % (type(error).__name__, error), file=sys.stderr)
-        return 1
+        failure = run_script(sm, script)
+    except Exception as error:  # the script cannot be read, or the memory opened
+        failure = "%s: %s" % (type(error).__name__, error)
     finally:
         if sm is not None:
-            sm.close()  # the peer exits 0 (no-op when already closed)
+            sm.close()  # the peer exits 0 (nothing happens when already closed)
+    if failure is not None:
+        print("driver: %s" % failure, file=sys.stderr, flush=True)
+        return 1
     print("ok %d steps" % len(script), flush=True)
     return 0
 

@@ -137,7 +137,9 @@ def samples():
             keywords=-5,
         ),
         edge_cases.Empty(),
-        edge_cases.Pose(position=Vec3(-1.0, 0.5, 9.0), heading=f32(1.57), visible=True, id=-12, team=Team.RED),
+        edge_cases.Pose(
+            position=Vec3(-1.0, 0.5, 9.0), heading=f32(1.57), visible=True, id=-12, team=Team.RED
+        ),
     ]
 
 
@@ -298,7 +300,8 @@ class BytesMemoryTest(unittest.TestCase):
         offset = buf.write_bool(offset, True)
         offset = buf.write_string(offset, "né")
         offset = buf.write_bytes(offset, memoryview(b"xyz"))
-        self.assertEqual(buf.getvalue(), struct.pack("<if?i", -2, 0.5, True, 3) + "né".encode("utf-8") + b"xyz")
+        expected = struct.pack("<if?i", -2, 0.5, True, 3) + "né".encode("utf-8") + b"xyz"
+        self.assertEqual(buf.getvalue(), expected)
         self.assertEqual(buf.read_int32(0), (-2, 4))
         self.assertEqual(buf.read_float32(4), (0.5, 8))
         self.assertEqual(buf.read_bool(8), (True, 9))
@@ -308,6 +311,19 @@ class BytesMemoryTest(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------- (b)
+
+
+class DispatchTableTest(unittest.TestCase):
+    def test_echo_and_driver_know_every_struct_type(self):
+        import driver
+        import echo
+
+        for module in (echo, driver):
+            with self.subTest(module=module.__name__):
+                table = module.struct_types()
+                self.assertEqual({cls.__name__ for cls in table.values()}, STRUCT_NAMES)
+                for fingerprint, cls in table.items():
+                    self.assertEqual(fingerprint, cls.FINGERPRINT)
 
 
 class EchoDriverTest(PrivateTmpdir):
@@ -322,11 +338,13 @@ class EchoDriverTest(PrivateTmpdir):
         script = os.path.join(self.tmp, prefix + ".txt")
         with open(script, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
-        common_args = ["--prefix", prefix, "--capacity", capacity, "--timeout", 20]
-        echo_args = common_args + ["--role", echo_role] + (["--create"] if echo_creates else [])
-        driver_args = (
-            common_args + ["--role", self.other(echo_role), "--script", script] + ([] if echo_creates else ["--create"])
-        )
+        shared = ["--prefix", prefix, "--capacity", capacity, "--timeout", 20]
+        echo_args = shared + ["--role", echo_role]
+        driver_args = shared + ["--role", self.other(echo_role), "--script", script]
+        if echo_creates:
+            echo_args.append("--create")
+        else:
+            driver_args.append("--create")
         echo = self.start(ECHO, *echo_args)
         driver = self.start(DRIVER, *driver_args)
         driver_result = self.finish(driver)
@@ -472,7 +490,8 @@ def expected_action(obs):
         norm = math.sqrt(sum(c * c for c in d))
         command = Command.MOVE
         force = tuple(2.0 * c / norm for c in d) if norm > 0 else (0.0, 0.0, 0.0)
-    return command, force, [1.0, f32(0.1), f32(0.01)], ["step-%d" % obs.step], f32(0.05) if obs.step % 100 == 0 else None
+    dt = f32(0.05) if obs.step % 100 == 0 else None
+    return command, force, [1.0, f32(0.1), f32(0.01)], ["step-%d" % obs.step], dt
 
 
 class AgentTest(PrivateTmpdir):
