@@ -17,26 +17,98 @@ type Node = (usize, usize);
 /// contains the target struct.
 type Edge = (usize, Node);
 
-/// Reports one cycle through each struct that contains itself, skipping
-/// structs that are already part of a reported cycle.
+/// Reports one cycle for each group of structs that contain each other
+/// (each strongly connected component with a cycle), starting from the
+/// group's first struct in schema order.
 pub(crate) fn check_recursion(loaded: &Loaded, resolved: &Resolved, reports: &mut Vec<Report>) {
     let graph = build_graph(loaded, resolved);
-    let mut in_reported_cycle: HashSet<Node> = HashSet::new();
+    let mut nodes: Vec<Node> = Vec::new();
     for &file in &loaded.order {
         let Some(loaded_file) = loaded.files.get(file) else {
             continue;
         };
         for (index, item) in loaded_file.ast.items.iter().enumerate() {
-            let node = (file, index);
-            if !matches!(item, ast::Item::Struct(_)) || in_reported_cycle.contains(&node) {
-                continue;
-            }
-            if let Some(cycle) = shortest_cycle(&graph, node) {
-                in_reported_cycle.extend(cycle.iter().map(|(from, _, _)| *from));
-                reports.push(cycle_report(loaded, &cycle));
+            if matches!(item, ast::Item::Struct(_)) {
+                nodes.push((file, index));
             }
         }
     }
+    for component in strongly_connected(&nodes, &graph) {
+        let members: HashSet<Node> = component.iter().copied().collect();
+        // `nodes` is in schema order: start from the component's first struct.
+        let Some(&start) = nodes.iter().find(|node| members.contains(node)) else {
+            continue;
+        };
+        if let Some(cycle) = shortest_cycle(&graph, start, &members) {
+            reports.push(cycle_report(loaded, &cycle));
+        }
+    }
+}
+
+/// Tarjan's strongly connected components, without recursion. Only the
+/// components with a cycle (more than one struct, or one that contains
+/// itself) are returned.
+fn strongly_connected(nodes: &[Node], graph: &HashMap<Node, Vec<Edge>>) -> Vec<Vec<Node>> {
+    let mut index: HashMap<Node, usize> = HashMap::new();
+    let mut low: HashMap<Node, usize> = HashMap::new();
+    let mut on_stack: HashSet<Node> = HashSet::new();
+    let mut stack: Vec<Node> = Vec::new();
+    let mut components = Vec::new();
+    let no_edges: Vec<Edge> = Vec::new();
+    for &root in nodes {
+        if index.contains_key(&root) {
+            continue;
+        }
+        let mut calls: Vec<(Node, usize)> = vec![(root, 0)];
+        let at = index.len();
+        index.insert(root, at);
+        low.insert(root, at);
+        stack.push(root);
+        on_stack.insert(root);
+        while let Some(&mut (node, ref mut next)) = calls.last_mut() {
+            let edges = graph.get(&node).unwrap_or(&no_edges);
+            if let Some(&(_, target)) = edges.get(*next) {
+                *next += 1;
+                if !index.contains_key(&target) {
+                    let at = index.len();
+                    index.insert(target, at);
+                    low.insert(target, at);
+                    stack.push(target);
+                    on_stack.insert(target);
+                    calls.push((target, 0));
+                } else if on_stack.contains(&target) {
+                    let target_index = index.get(&target).copied().unwrap_or(usize::MAX);
+                    if let Some(node_low) = low.get_mut(&node) {
+                        *node_low = (*node_low).min(target_index);
+                    }
+                }
+                continue;
+            }
+            calls.pop();
+            let node_low = low.get(&node).copied().unwrap_or(usize::MAX);
+            if let Some(&(parent, _)) = calls.last() {
+                if let Some(parent_low) = low.get_mut(&parent) {
+                    *parent_low = (*parent_low).min(node_low);
+                }
+            }
+            if Some(node_low) == index.get(&node).copied() {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack.remove(&member);
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                let cyclic =
+                    component.len() > 1 || edges.iter().any(|&(_, target)| target == node);
+                if cyclic {
+                    components.push(component);
+                }
+            }
+        }
+    }
+    components
 }
 
 fn build_graph(loaded: &Loaded, resolved: &Resolved) -> HashMap<Node, Vec<Edge>> {
@@ -82,11 +154,12 @@ fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
     }
 }
 
-/// The shortest path from `start` back to itself, as (struct, field, next
-/// struct) steps.
+/// The shortest path from `start` back to itself through `members` (its
+/// strongly connected component), as (struct, field, next struct) steps.
 fn shortest_cycle(
     graph: &HashMap<Node, Vec<Edge>>,
     start: Node,
+    members: &HashSet<Node>,
 ) -> Option<Vec<(Node, usize, Node)>> {
     let mut parent: HashMap<Node, (Node, usize)> = HashMap::new();
     let mut queue = VecDeque::from([start]);
@@ -104,7 +177,7 @@ fn shortest_cycle(
                 steps.reverse();
                 return Some(steps);
             }
-            if seen.insert(next) {
+            if members.contains(&next) && seen.insert(next) {
                 parent.insert(next, (node, field));
                 queue.push_back(next);
             }
