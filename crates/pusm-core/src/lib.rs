@@ -47,7 +47,10 @@ mod vec_buffer;
 pub use buffer::SharedBuffer;
 pub use error::{Error, Result};
 pub use memory::files::{default_dir, delete_files, delete_files_in, DIR_NAME};
-pub use memory::{inspect_hook, Builder, HookState, SharedMemory, WaitStrategy};
+pub use memory::{
+    inspect_hook, probe_liveness, remove_stale, Builder, HookState, Liveness, LockState,
+    SharedMemory, StaleRemoval, WaitStrategy,
+};
 pub use message::{fingerprint_bits, SharedLayout};
 pub use role::{ParseRoleError, Role};
 pub use vec_buffer::VecBuffer;

@@ -100,8 +100,7 @@ fn strongly_connected(nodes: &[Node], graph: &HashMap<Node, Vec<Edge>>) -> Vec<V
                         break;
                     }
                 }
-                let cyclic =
-                    component.len() > 1 || edges.iter().any(|&(_, target)| target == node);
+                let cyclic = component.len() > 1 || edges.iter().any(|&(_, target)| target == node);
                 if cyclic {
                     components.push(component);
                 }

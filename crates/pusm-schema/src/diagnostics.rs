@@ -235,7 +235,6 @@ fn fallback(diagnostic: &Diagnostic) -> String {
             diagnostic.column,
             diagnostic.label
         ));
-        out.push_str("  = note: the line is too long to show\n");
     }
     for related in &diagnostic.related {
         out.push_str(&format!(
@@ -251,6 +250,11 @@ fn fallback(diagnostic: &Diagnostic) -> String {
     }
     for note in &diagnostic.notes {
         out.push_str(&format!("  = note: {note}\n"));
+    }
+    if diagnostic.line > 0 {
+        out.push_str(&format!(
+            "  = note: no snippet: a line is over {MAX_SNIPPET_LINE} bytes long\n"
+        ));
     }
     out.push('\n');
     out

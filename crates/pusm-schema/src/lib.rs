@@ -36,14 +36,25 @@
 //! - A doc comment (`///`) that documents nothing (before `import`, `}` or
 //!   the end of the file, or inside a type) is an error, like a misplaced
 //!   doc comment in Rust: it would silently vanish from the generated code.
-//!   `////` is an ordinary comment. Block comments do not nest.
+//!   `////` is an ordinary comment. Block comments do not nest. A doc line
+//!   keeps its text after `///` less one leading space and trailing
+//!   whitespace; consecutive `///` lines form one block even with ordinary
+//!   comments between them.
+//! - Strings (import paths) know two escapes, `\"` and `\\`, and end on
+//!   their line. Integers are decimal; leading zeros are allowed.
+//! - Paths are never canonicalized in messages or in [`SchemaFile::path`]:
+//!   they are as named, joined with the importer's folder, with `.` and `..`
+//!   removed lexically. Files are identified by their canonical path on disk
+//!   (so two spellings of one file are read once).
 //! - An empty enum is an error (it has no valid value); an empty struct is
 //!   fine.
 //! - Limits: `[` nests at most [`MAX_NESTING`] deep in one type; a type
 //!   expanded with its nested structs is at most [`MAX_LAYOUT_DEPTH`] levels
 //!   deep and its signature at most [`MAX_SIGNATURE_LEN`] bytes long.
 //! - At most [`MAX_ERRORS`] errors are reported, then one that says how many
-//!   more there were. Stray tokens in a row at the top level are one error.
+//!   more there were. Stray tokens in a row at the top level are one error; a
+//!   missing `;` or `,` at the end of a line is reported and assumed. A spot
+//!   on a line over 1024 bytes long is reported without a snippet.
 //! - The generated module is the file stem: it must be an identifier, and two
 //!   files of one schema must not share it (compared without case).
 

@@ -283,29 +283,35 @@ impl Parser<'_, '_> {
     }
 
     /// After an error at the top level: skips to the next `;`, past the next
-    /// balanced `{ ... }`, or to the next item keyword.
-    fn recover_top(&mut self) {
+    /// balanced `{ ... }`, or to the next item keyword. True when it skipped
+    /// a balanced block.
+    fn recover_top(&mut self) -> bool {
         let mut depth: usize = 0;
+        let mut opened = false;
         while let Some(token) = self.raw(self.pos) {
             match token.kind {
-                TokenKind::Eof => return,
+                TokenKind::Eof => return false,
                 TokenKind::Semi if depth == 0 => {
                     self.bump();
-                    return;
+                    return false;
                 }
-                TokenKind::LBrace => depth += 1,
+                TokenKind::LBrace => {
+                    depth += 1;
+                    opened = true;
+                }
                 TokenKind::RBrace => {
                     depth = depth.saturating_sub(1);
                     if depth == 0 {
                         self.bump();
-                        return;
+                        return opened;
                     }
                 }
-                ref kind if depth == 0 && is_item_keyword(kind) => return,
+                ref kind if depth == 0 && is_item_keyword(kind) => return false,
                 _ => {}
             }
             self.bump();
         }
+        false
     }
 
     // ---- grammar ------------------------------------------------------
@@ -368,34 +374,42 @@ impl Parser<'_, '_> {
                                     file.namespace = Some(namespace);
                                     file.docs = docs;
                                 }
-                                Err(Failed) => self.recover_top(),
+                                Err(Failed) => {
+                                    let _ = self.recover_top();
+                                }
                             }
                             continue;
                         }
                     }
                     if parsed.is_err() {
-                        self.recover_top();
+                        let _ = self.recover_top();
                     }
                 }
                 "import" => {
                     seen_other = true;
                     match self.import() {
                         Ok(import) => file.imports.push(import),
-                        Err(Failed) => self.recover_top(),
+                        Err(Failed) => {
+                            let _ = self.recover_top();
+                        }
                     }
                 }
                 "struct" => {
                     seen_other = true;
                     match self.structure(docs) {
                         Ok(decl) => file.items.push(Item::Struct(decl)),
-                        Err(Failed) => self.recover_top(),
+                        Err(Failed) => {
+                            let _ = self.recover_top();
+                        }
                     }
                 }
                 "enum" => {
                     seen_other = true;
                     match self.enumeration(docs) {
                         Ok(decl) => file.items.push(Item::Enum(decl)),
-                        Err(Failed) => self.recover_top(),
+                        Err(Failed) => {
+                            let _ = self.recover_top();
+                        }
                     }
                 }
                 _ => {
@@ -416,7 +430,11 @@ impl Parser<'_, '_> {
                         in_junk = true;
                     }
                     self.bump();
-                    self.recover_top();
+                    if self.recover_top() {
+                        // A balanced `{ ... }` looked like an item: what
+                        // follows is worth its own error.
+                        in_junk = false;
+                    }
                 }
             }
             if self.pos == before {

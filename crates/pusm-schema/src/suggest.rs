@@ -55,7 +55,7 @@ pub(crate) fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str>
             continue;
         }
         let distance = edit_distance(&lower, &candidate.to_ascii_lowercase());
-        if distance <= limit && best.map_or(true, |(best, _)| distance < best) {
+        if distance <= limit && best.is_none_or(|(best, _)| distance < best) {
             best = Some((distance, candidate));
         }
     }

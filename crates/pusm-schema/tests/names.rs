@@ -56,7 +56,7 @@ error: field name 'lastCommand' is not snake_case
         ]
     );
     assert_eq!(
-        errors("struct A { __: int32; }").lines().filter(|line| !line.is_empty()).last().map(str::to_owned),
+        errors("struct A { __: int32; }").lines().rfind(|line| !line.is_empty()).map(str::to_owned),
         Some("  = help: field names are lowercase words joined by single underscores: 'last_command'".to_owned())
     );
 }

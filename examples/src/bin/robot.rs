@@ -122,8 +122,11 @@ fn run(args: Args) -> Result<(), String> {
     }
     let seconds = summary.elapsed.as_secs_f64();
     println!(
-        "  simulator: {} steps, {} episodes, {} resizes (memory grew to {} bytes)",
-        summary.steps, summary.episodes, summary.resizes, summary.capacity
+        "  simulator: {} steps, {} episodes, {} (memory grew to {} bytes)",
+        summary.steps,
+        summary.episodes,
+        plural(summary.resizes, "resize"),
+        summary.capacity
     );
     println!(
         "  {} steps in {:.3} s: {:.0} steps/s, {:.1} µs per step (one Observation out, one Action back)",
@@ -133,6 +136,14 @@ fn run(args: Args) -> Result<(), String> {
         seconds * 1e6 / f64::from(summary.steps.max(1))
     );
     Ok(())
+}
+
+fn plural(count: u32, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 fn main() -> ExitCode {

@@ -1370,9 +1370,8 @@ fn explode(expr: &str, indent: usize) -> Vec<String> {
         .and_then(|rest| rest.strip_suffix(']'))
     {
         let clauses = split_top_level(inner, " for ");
-        if clauses.len() > 1 {
+        if let Some((element, rest)) = clauses.split_first().filter(|(_, rest)| !rest.is_empty()) {
             let mut lines = vec!["[".to_owned()];
-            let (element, rest) = clauses.split_first().expect("two clauses or more");
             lines.extend(indented(explode(element, indent + INDENT.len())));
             lines.extend(rest.iter().map(|clause| format!("{INDENT}for {clause}")));
             lines.push("]".to_owned());

@@ -49,7 +49,7 @@ pub(crate) fn validate_prefix(prefix: &str) -> Result<()> {
 pub(crate) fn data_file_name(prefix: &str, number: usize) -> String {
     let mut name = String::with_capacity(prefix.len() + number);
     name.push_str(prefix);
-    name.extend(std::iter::repeat('_').take(number));
+    name.extend(std::iter::repeat_n('_', number));
     name
 }
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 
 use memmap2::{MmapOptions, MmapRaw};
 
-use super::files;
+use super::{files, liveness};
 use crate::{Error, Result, Role};
 
 /// The size of the hook file.
@@ -100,9 +100,30 @@ pub(crate) enum OpenHook {
 
 impl Hook {
     /// Creates the hook of a new conversation: version 1, file number 1,
-    /// `capacity`, and `role` holding control.
+    /// `capacity`, and `role` holding control. `role`'s liveness lock is taken
+    /// before anything is written, so the new hook is never seen unlocked with
+    /// a complete header (which `remove_stale` would take for debris).
     pub(crate) fn create(path: &Path, capacity: i32, role: Role) -> Result<Hook> {
         let mut file = files::create_exclusive(path, 0)?;
+        match liveness::claim(&file, role) {
+            Ok(true) => {}
+            // Only a remover that opened the file in the last instant can
+            // hold it; it will find the file incomplete and let go.
+            Ok(false) => {
+                let _ = files::remove_if_exists(path);
+                return Err(Error::AlreadyExists {
+                    prefix: path
+                        .file_name()
+                        .map(|name| name.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    path: path.to_owned(),
+                });
+            }
+            Err(err) => {
+                let _ = files::remove_if_exists(path);
+                return Err(Error::io("cannot lock", path, err));
+            }
+        }
         let state = HookState {
             version: VERSION,
             file_number: 1,

@@ -5,6 +5,7 @@ mod data;
 pub(crate) mod files;
 mod hook;
 mod liveness;
+mod probe;
 mod wait;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 
 pub use builder::Builder;
 pub use hook::HookState;
+pub use probe::{probe_liveness, remove_stale, LockState, Liveness, StaleRemoval};
 pub use wait::WaitStrategy;
 
 use crate::codec;
@@ -120,10 +122,13 @@ impl SharedMemory {
             }
             other => other?,
         };
-        // A fresh file: nobody else can hold the lock yet.
-        liveness::claim(hook.file(), options.role)
-            .map_err(|err| Error::io("cannot lock", &hook_path, err))?;
-        let data = match DataFile::create(&dir, &options.prefix, 1, capacity) {
+        // Hook::create took this role's liveness lock. Data files of this
+        // prefix that are already there belong to no conversation (none had
+        // a hook): leftovers of a process that died while deleting. They
+        // would make this creation, or a later resize, fail.
+        let data = match remove_leftover_data(&dir, &options.prefix, options.replace_stale)
+            .and_then(|()| DataFile::create(&dir, &options.prefix, 1, capacity))
+        {
             Ok(data) => data,
             Err(err) => {
                 // Do not leave a hook that points at nothing.
@@ -489,23 +494,39 @@ fn check_capacity(capacity: usize) -> Result<i32> {
 
 /// Removes the files of `prefix` when no live process holds either role's lock.
 fn remove_if_stale(dir: &Path, prefix: &str) -> Result<()> {
-    let hook_path = dir.join(prefix);
-    let live = match files::open_existing(&hook_path)? {
-        None => false,
-        Some(file) => [Role::Python, Role::Unity].into_iter().any(|role| {
-            matches!(
-                liveness::probe(&file, role),
-                Ok(liveness::Lock::Held) | Err(_)
-            )
-        }),
-    };
-    if live {
-        return Err(Error::AlreadyExists {
+    match probe::remove_stale(dir, prefix)? {
+        StaleRemoval::Removed | StaleRemoval::NotFound => Ok(()),
+        StaleRemoval::Live => Err(Error::AlreadyExists {
             prefix: prefix.to_owned(),
-            path: hook_path,
-        });
+            path: dir.join(prefix),
+        }),
     }
-    files::delete_files_in(dir, prefix)
+}
+
+/// Deals with data files of `prefix` found by a creator that has just made
+/// the hook: with `replace_stale` they are removed, otherwise creation fails
+/// with [`Error::AlreadyExists`] naming the first one.
+fn remove_leftover_data(dir: &Path, prefix: &str, replace_stale: bool) -> Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => return Err(Error::io("cannot list", dir, err)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|err| Error::io("cannot list", dir, err))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name == prefix || !files::belongs_to(name, prefix) {
+            continue;
+        }
+        if !replace_stale {
+            return Err(Error::AlreadyExists {
+                prefix: prefix.to_owned(),
+                path: entry.path(),
+            });
+        }
+        files::remove_if_exists(&entry.path())?;
+    }
+    Ok(())
 }
 
 /// The state of the hook file of `prefix` in `dir`, read without joining, or
