@@ -180,6 +180,9 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// The input running now, and since when.
+type Running = Option<(Instant, Vec<u8>)>;
+
 /// What one run did.
 #[derive(Debug, Clone, Copy)]
 pub struct Stats {
@@ -203,7 +206,7 @@ pub fn run(
     let seed = seed(0x0005_EED0_F0F0_u64 ^ name.len() as u64);
     let mut rng = Rng::new(seed);
     let started = Instant::now();
-    let current: Arc<Mutex<Option<(Instant, Vec<u8>)>>> = Arc::new(Mutex::new(None));
+    let current: Arc<Mutex<Running>> = Arc::new(Mutex::new(None));
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watchdog = {
         let current = Arc::clone(&current);
@@ -240,6 +243,7 @@ pub fn run(
             panic::resume_unwind(payload);
         }
     };
+    write_corpus(name, seeds);
     for seed_input in seeds {
         run_one(seed_input.clone(), inputs);
         inputs += 1;
@@ -271,6 +275,36 @@ pub fn run(
         stats.inputs, stats.elapsed
     );
     stats
+}
+
+/// With `PUSM_FUZZ_CORPUS=DIR`, writes the seeds to `DIR/<target>/` (the
+/// target is `name` up to its first space), to start cargo-fuzz from them.
+fn write_corpus(name: &str, seeds: &[Vec<u8>]) {
+    let Some(root) = std::env::var_os("PUSM_FUZZ_CORPUS") else {
+        return;
+    };
+    let target = name.split(' ').next().unwrap_or(name);
+    let dir = std::path::Path::new(&root).join(target);
+    if let Err(err) = std::fs::create_dir_all(&dir) {
+        eprintln!("fuzz {name}: cannot create {}: {err}", dir.display());
+        return;
+    }
+    for seed_input in seeds {
+        let digest = seed_input
+            .iter()
+            .fold(0xCBF2_9CE4_8422_2325_u64, |hash, &byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01B3)
+            });
+        let path = dir.join(format!("seed-{digest:016x}"));
+        if let Err(err) = std::fs::write(&path, seed_input) {
+            eprintln!("fuzz {name}: cannot write {}: {err}", path.display());
+        }
+    }
+    eprintln!(
+        "fuzz {name}: wrote {} seeds to {}",
+        seeds.len(),
+        dir.display()
+    );
 }
 
 /// Runs `body` on one input given in hex (to replay a reported failure).

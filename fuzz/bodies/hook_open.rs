@@ -165,7 +165,13 @@ fn run_in(dir: &Path, data: &[u8]) {
     place(dir, &data_name, flags >> 3, &pattern, len);
     if flags & 0x40 != 0 {
         // A leftover from an earlier resize.
-        place(dir, &format!("{PREFIX}{}", "_".repeat(number + 1)), 0, &[7], 16);
+        place(
+            dir,
+            &format!("{PREFIX}{}", "_".repeat(number + 1)),
+            0,
+            &[7],
+            16,
+        );
     }
     let role = if flags & 0x80 != 0 {
         Role::Unity
@@ -306,14 +312,14 @@ pub fn seeds() -> Vec<Vec<u8>> {
             // read; write 3 bytes; resize by 32; give control; the peer hands
             // it back; wait; read
             &[
-                0, 0, 0, /**/ 4, 0, 4, 3, 1, 2, 3, /**/ 0, 0, 6, 32, 0, /**/ 0, 0, 7, /**/ 0,
-                0, 12, /**/ 0, 0, 8, /**/ 0, 0, 0,
+                0, 0, 0, /**/ 4, 0, 4, 3, 1, 2, 3, /**/ 0, 0, 6, 32, 0, /**/ 0, 0,
+                7, /**/ 0, 0, 12, /**/ 0, 0, 8, /**/ 0, 0, 0,
             ][..],
             // the peer "resizes": data file 2 of 64 bytes, then file number 2
             // and capacity 64 in the hook; wait (follows the resize); read
             &[
-                0, 0, 11, 1, 64, 0, /**/ 0, 0, 10, 1, 2, 0, 0, 0, /**/ 0, 0, 10, 2, 64, 0, 0, 0,
-                /**/ 16, 0, 8, /**/ 16, 0, 0,
+                0, 0, 11, 1, 64, 0, /**/ 0, 0, 10, 1, 2, 0, 0, 0, /**/ 0, 0, 10, 2, 64,
+                0, 0, 0, /**/ 16, 0, 8, /**/ 16, 0, 0,
             ][..],
             // the peer closes; give control; wait (peer closed)
             &[0, 0, 9, 14, 1, /**/ 0, 0, 7, /**/ 0, 0, 8][..],

@@ -106,7 +106,7 @@ pub fn canonical(
     Ok((out, end))
 }
 
-fn take<'b>(bytes: &'b [u8], at: usize, len: usize) -> Result<&'b [u8], Reject> {
+fn take(bytes: &[u8], at: usize, len: usize) -> Result<&[u8], Reject> {
     let end = at.checked_add(len).ok_or(Reject::Truncated)?;
     bytes.get(at..end).ok_or(Reject::Truncated)
 }
@@ -202,23 +202,30 @@ pub fn can_be_empty(layout: &Layout<'_>) -> bool {
     }
 }
 
-/// The most values [`check_decoder`] lets one input stand for. Fuzz inputs
-/// are a few KiB, so only lists of zero-size elements can go past it.
-pub const VALUE_BUDGET: u64 = 1 << 22;
+/// The most values [`check_decoder`] lets one input stand for.
+pub const VALUE_BUDGET: u64 = 1 << 16;
+
+/// The values `bytes` can stand for without zero-size values: every value
+/// here but an empty struct takes at least one byte, and no type of the
+/// fuzz bodies has more than a few values per byte. Only lists of zero-size
+/// values go past it.
+pub fn value_budget(bytes: &[u8]) -> u64 {
+    (bytes.len() as u64 * 4 + 1024).min(VALUE_BUDGET)
+}
 
 /// Decodes `bytes` at `offset` as `T` with its `SharedLayout` code, and checks
 /// the outcome against [`canonical`]: the same success or failure, the same
 /// end, and a re-encoding equal to the canonical bytes. Checked reads, and
 /// reads of the value's bytes alone, must agree too. Panics on a mismatch.
 ///
-/// Inputs that stand for more than [`VALUE_BUDGET`] values (a list of empty
+/// Inputs that stand for more than [`value_budget`] values (a list of empty
 /// structs with a count of two billion: four bytes of input) are not decoded
 /// with `T::read`, which would spend seconds to minutes on them; see
 /// `docs/RELIABILITY.md`.
 pub fn check_decoder<T: pusm_core::SharedLayout>(bytes: &[u8], offset: usize) {
     use pusm_core::VecBuffer;
 
-    let mut budget = VALUE_BUDGET;
+    let mut budget = value_budget(bytes);
     let expected = canonical(T::LAYOUT, bytes, offset, &mut budget);
     if expected == Err(Reject::TooMuchWork) {
         return;
@@ -226,12 +233,22 @@ pub fn check_decoder<T: pusm_core::SharedLayout>(bytes: &[u8], offset: usize) {
     let decoded = T::read(&mut VecBuffer::from(bytes), offset);
     match (&expected, decoded) {
         (Ok((canonical_bytes, end)), Ok((value, decoded_end))) => {
-            assert_eq!(decoded_end, *end, "{}: where the value ends", T::LAYOUT.signature());
-            assert_eq!(value.encoded_len(), end - offset, "{}: encoded_len", T::LAYOUT.signature());
+            assert_eq!(
+                decoded_end,
+                *end,
+                "{}: where the value ends",
+                T::LAYOUT.signature()
+            );
+            assert_eq!(
+                value.encoded_len(),
+                end - offset,
+                "{}: encoded_len",
+                T::LAYOUT.signature()
+            );
             let mut again = VecBuffer::new();
-            let written = value
-                .write(&mut again, 0)
-                .unwrap_or_else(|err| panic!("{}: re-encoding failed: {err}", T::LAYOUT.signature()));
+            let written = value.write(&mut again, 0).unwrap_or_else(|err| {
+                panic!("{}: re-encoding failed: {err}", T::LAYOUT.signature())
+            });
             assert_eq!(written, end - offset);
             assert_eq!(
                 again.as_slice(),
@@ -239,9 +256,13 @@ pub fn check_decoder<T: pusm_core::SharedLayout>(bytes: &[u8], offset: usize) {
                 "{}: decode then encode is not canonical",
                 T::LAYOUT.signature()
             );
-            // A decoder reads nothing past the value's end.
-            let (_, alone_end) = T::read(&mut VecBuffer::from(&bytes[..*end]), offset)
-                .unwrap_or_else(|err| panic!("{}: the value's bytes alone: {err}", T::LAYOUT.signature()));
+            // A decoder reads nothing past the value's end. (A zero-size
+            // value may "end" past the buffer when `offset` is past it.)
+            let alone = bytes.get(..*end).unwrap_or(bytes);
+            let (_, alone_end) =
+                T::read(&mut VecBuffer::from(alone), offset).unwrap_or_else(|err| {
+                    panic!("{}: the value's bytes alone: {err}", T::LAYOUT.signature())
+                });
             assert_eq!(alone_end, *end);
         }
         (Err(_), Err(err)) => {
@@ -263,6 +284,10 @@ pub fn check_decoder<T: pusm_core::SharedLayout>(bytes: &[u8], offset: usize) {
         .get(offset..offset + 4)
         .is_some_and(|raw| u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]) == T::FINGERPRINT);
     if !fingerprint_matches {
-        assert!(checked.is_err(), "{}: a checked read without the fingerprint", T::LAYOUT.signature());
+        assert!(
+            checked.is_err(),
+            "{}: a checked read without the fingerprint",
+            T::LAYOUT.signature()
+        );
     }
 }

@@ -8,7 +8,7 @@ import stat
 import tempfile
 from typing import Tuple
 
-from .errors import AlreadyExistsError, InvalidPrefixError, UnsafeFileError
+from .errors import AlreadyExistsError, CorruptHookError, InvalidPrefixError, UnsafeFileError
 
 DIR_NAME = "python_unity_shared_memory"
 
@@ -45,8 +45,20 @@ def validate_prefix(prefix: object) -> str:
     return prefix
 
 
+#: The longest file name the file systems pusm runs on accept (NAME_MAX).
+MAX_NAME_LEN = 255
+
+
 def data_name(prefix: str, number: int) -> str:
-    """Name of data file ``number``: the prefix followed by ``number`` underscores."""
+    """Name of data file ``number``: the prefix followed by ``number`` underscores.
+
+    A number that cannot name a file (a corrupted hook) is refused before a
+    name of up to 2 GiB is built."""
+    if number < 1 or len(prefix.encode("utf-8")) + number > MAX_NAME_LEN:
+        raise CorruptHookError(
+            "file number %d cannot name a data file of shared memory %r (file names are at most %d bytes)"
+            % (number, prefix, MAX_NAME_LEN)
+        )
     return prefix + "_" * number
 
 

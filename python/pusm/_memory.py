@@ -242,9 +242,14 @@ class SharedMemory:
         except FileNotFoundError:
             return  # vanished meanwhile: just create
         try:
-            # Taking both role locks proves no live process plays either role, and
-            # keeps other replacers out until we are done.
-            live = [r for r, off in sorted(_ROLE_OFFSETS.items()) if not _lock.take(fd, off)]
+            # Look first, without taking anything: a lock we took on a live hook, even
+            # briefly, would look to a creator waiting there like its peer joining
+            # (and then dying).
+            live = [r for r, off in sorted(_ROLE_OFFSETS.items()) if _lock.is_locked(fd, off)]
+            if not live:
+                # Nobody is there: taking both role locks proves it, and keeps other
+                # replacers out until we are done.
+                live = [r for r, off in sorted(_ROLE_OFFSETS.items()) if not _lock.take(fd, off)]
             if live:
                 raise AlreadyExistsError(
                     "shared memory %r in %s is live: a process holds role %s; refusing to replace it"
@@ -499,6 +504,11 @@ class SharedMemory:
                 % (self._prefix, new_capacity, INT32_MAX)
             )
         number = self._file_number + 1
+        if len(self._prefix.encode("utf-8")) + number > _files.MAX_NAME_LEN:
+            raise InvalidResizeError(
+                "cannot resize shared memory %r again: data file %d would need a name longer than %d bytes"
+                % (self._prefix, number, _files.MAX_NAME_LEN)
+            )
         path = os.path.join(self._dir, _files.data_name(self._prefix, number))
         try:
             fd = _files.create_exclusive(path, "data")

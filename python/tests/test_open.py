@@ -131,6 +131,15 @@ class HandMadeHookTest(TempDirTestCase):
         self.assertIn("7 bytes", str(ctx.exception))
         self.assertIn(self.path(prefix), str(ctx.exception))
 
+    def test_a_file_number_that_cannot_name_a_file_is_corrupt(self) -> None:
+        prefix = self.new_prefix()
+        write_raw(self.dir, prefix, hook_bytes(1, 2**31 - 1, 16, 0, 1, 0))
+        start = time.perf_counter()
+        with self.assertRaises(pusm.CorruptHookError) as ctx:
+            pusm.SharedMemory(prefix, 16, False, 5, role=pusm.ROLE_UNITY)
+        self.assertLess(time.perf_counter() - start, 10.0, "no 2 GiB file name is built")
+        self.assertIn("2147483647", str(ctx.exception))
+
     def test_hook_completed_late_is_accepted(self) -> None:
         """A creator (of any runtime) creates the hook, then writes it."""
         prefix = self.new_prefix()

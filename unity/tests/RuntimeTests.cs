@@ -78,6 +78,7 @@ internal static partial class RuntimeTests
         tests.Add(new TestCase("JoinMissingIsNotFound", JoinMissingIsNotFound, false));
         tests.Add(new TestCase("VersionMismatch", VersionMismatch, false));
         tests.Add(new TestCase("TruncatedHookIsCorrupt", TruncatedHookIsCorrupt, false));
+        tests.Add(new TestCase("HugeFileNumberIsCorrupt", HugeFileNumberIsCorrupt, false));
         tests.Add(new TestCase("SymlinkAtHookRefused", SymlinkAtHookRefused, false));
         tests.Add(new TestCase("SymlinkAtDataRefused", SymlinkAtDataRefused, false));
         tests.Add(new TestCase("PollUnblockedNeverBlocks", PollUnblockedNeverBlocks, false));
@@ -748,6 +749,18 @@ internal static partial class RuntimeTests
         Check(e.Found == 2 && e.Expected == 1, "Found/Expected");
         Check(File.Exists(PathOf(prefix)), "a refused joiner leaves the files alone");
         BytesEq(Hook(2, 1, 8, 0, 1, 0), File.ReadAllBytes(PathOf(prefix)), "hook untouched");
+        SharedMemory.DeleteFiles(prefix);
+    }
+
+    private static void HugeFileNumberIsCorrupt()
+    {
+        EnsureDir();
+        string prefix = NewPrefix("hugenumber");
+        File.WriteAllBytes(PathOf(prefix), Hook(1, int.MaxValue, 16, 0, 1, 0));
+        var sw = Stopwatch.StartNew();
+        var e = Throws<CorruptHookException>(() => Join(prefix, Role.Python, 5f), "file number 2^31-1");
+        Check(sw.Elapsed.TotalSeconds < 4, "refused without building a 2 GiB name, in " + sw.Elapsed.TotalSeconds + " s");
+        Check(e.Message.Contains("2147483647"), "message names the number: " + e.Message);
         SharedMemory.DeleteFiles(prefix);
     }
 

@@ -43,7 +43,11 @@ pub struct Saved {
 
 /// The latest result of `group/function`, or `None` when it was never run.
 pub fn load(dir: &Path, group: &str, function: &str) -> Result<Option<Saved>> {
-    let path = dir.join(group).join(function).join("new").join("sample.json");
+    let path = dir
+        .join(group)
+        .join(function)
+        .join("new")
+        .join("sample.json");
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -66,10 +70,20 @@ pub fn load(dir: &Path, group: &str, function: &str) -> Result<Option<Saved>> {
     Ok(Some(Saved { summary, modified }))
 }
 
-/// pusm's and the baseline's results, when both exist and come from one run.
-pub fn pair(dir: &Path, group: &str, pusm: &str, baseline: &str) -> Result<Option<(Saved, Saved)>> {
+/// What criterion saved for one row.
+pub enum Pair {
+    /// One of the two was never run.
+    Missing,
+    /// Both exist, but from different runs: the message says how far apart.
+    Stale(String),
+    /// pusm's result and the baseline's, from one run.
+    Found(Saved, Saved),
+}
+
+/// pusm's and the baseline's results of `group`.
+pub fn pair(dir: &Path, group: &str, pusm: &str, baseline: &str) -> Result<Pair> {
     let (Some(p), Some(b)) = (load(dir, group, pusm)?, load(dir, group, baseline)?) else {
-        return Ok(None);
+        return Ok(Pair::Missing);
     };
     let apart = p
         .modified
@@ -77,12 +91,12 @@ pub fn pair(dir: &Path, group: &str, pusm: &str, baseline: &str) -> Result<Optio
         .or_else(|_| b.modified.duration_since(p.modified))
         .unwrap_or_default();
     if apart > SAME_RUN {
-        return Err(Error::new(format!(
-            "{group}/{pusm} and {group}/{baseline} were saved {} min apart: not one cargo bench run; run the whole bench again",
+        return Ok(Pair::Stale(format!(
+            "stale: {group}/{pusm} and {group}/{baseline} were saved {} min apart (not one run)",
             apart.as_secs() / 60
         )));
     }
-    Ok(Some((p, b)))
+    Ok(Pair::Found(p, b))
 }
 
 /// How long ago `time` was, for a note: "12 min ago".

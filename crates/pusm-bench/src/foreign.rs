@@ -104,10 +104,8 @@ fn alternate(
     let mut pusm_samples = Samples::with_capacity(size.samples * size.rounds);
     let mut baseline_samples = Samples::with_capacity(size.samples * size.rounds);
     for _ in 0..size.rounds {
-        for ((command, what), out) in [
-            (baseline, &mut baseline_samples),
-            (pusm, &mut pusm_samples),
-        ] {
+        for ((command, what), out) in [(baseline, &mut baseline_samples), (pusm, &mut pusm_samples)]
+        {
             counter_round_trips(
                 scratch,
                 driver_role,

@@ -102,8 +102,8 @@ pub enum Target {
     SpeedupAtLeast(f64),
     /// pusm's throughput is at least this fraction of the baseline's.
     ThroughputAtLeast(f64),
-    /// pusm's p50 is at most this value, in the figure's unit.
-    AtMost(f64),
+    /// pusm's p50 is at most this value, in the unit of `Kind`.
+    AtMost(f64, Kind),
     /// No target: reported for information.
     Info,
 }
@@ -118,7 +118,11 @@ impl Target {
             }
             Target::ThroughputAtLeast(_) => {
                 let r = baseline / pusm;
-                (r, format!("{r:.2}x"), "pusm throughput / baseline throughput")
+                (
+                    r,
+                    format!("{r:.2}x"),
+                    "pusm throughput / baseline throughput",
+                )
             }
             _ => {
                 let r = pusm / baseline;
@@ -127,13 +131,13 @@ impl Target {
         }
     }
 
-    fn describe(self, kind: Kind) -> String {
+    fn describe(self) -> String {
         match self {
             Target::TimeRatioAtMost(x) => format!("≤ {x}x"),
             Target::Faster => "< 1x".to_owned(),
             Target::SpeedupAtLeast(x) => format!("≥ {x}x faster"),
             Target::ThroughputAtLeast(x) => format!("≥ {x}x"),
-            Target::AtMost(v) => match kind {
+            Target::AtMost(v, kind) => match kind {
                 Kind::CpuPercent => format!("≤ {v}% of a core"),
                 _ => format!("≤ {}", format_ns(v)),
             },
@@ -146,7 +150,7 @@ impl Target {
             Target::TimeRatioAtMost(x) => Some(ratio <= x),
             Target::Faster => Some(ratio < 1.0),
             Target::SpeedupAtLeast(x) | Target::ThroughputAtLeast(x) => Some(ratio >= x),
-            Target::AtMost(v) => Some(pusm <= v),
+            Target::AtMost(v, _) => Some(pusm <= v),
             Target::Info => None,
         }
     }
@@ -223,15 +227,8 @@ impl Row {
         }
     }
 
-    fn kind(&self) -> Kind {
-        match &self.outcome {
-            Outcome::Measured { pusm, .. } => pusm.kind,
-            _ => Kind::Time,
-        }
-    }
-
     fn cells(&self) -> [String; 7] {
-        let target = self.target.describe(self.kind());
+        let target = self.target.describe();
         let (pusm, baseline, ratio, result) = match &self.outcome {
             Outcome::Measured { pusm, baseline } => {
                 let (_, ratio, _) = self.target.ratio(pusm.summary.p50, baseline.summary.p50);
@@ -268,13 +265,12 @@ impl Row {
             "key": self.key,
             "measurement": self.label,
             "baseline_is": self.baseline,
-            "target": self.target.describe(self.kind()),
+            "target": self.target.describe(),
             "result": self.verdict(),
         });
         match &self.outcome {
             Outcome::Measured { pusm, baseline } => {
-                let (ratio, _, meaning) =
-                    self.target.ratio(pusm.summary.p50, baseline.summary.p50);
+                let (ratio, _, meaning) = self.target.ratio(pusm.summary.p50, baseline.summary.p50);
                 row["unit"] = json!(pusm.kind.unit());
                 if let Kind::Copy { bytes } = pusm.kind {
                     row["bytes_per_copy"] = json!(bytes);
@@ -421,7 +417,10 @@ mod tests {
             Verdict::Missed
         );
         assert_eq!(row(Target::Faster, 99.0, 100.0).verdict(), Verdict::Met);
-        assert_eq!(row(Target::AtMost(3000.0), 2999.0, 1.0).verdict(), Verdict::Met);
+        assert_eq!(
+            row(Target::AtMost(3000.0, Kind::Time), 2999.0, 1.0).verdict(),
+            Verdict::Met
+        );
         assert_eq!(row(Target::Info, 1.0, 1.0).verdict(), Verdict::Info);
     }
 

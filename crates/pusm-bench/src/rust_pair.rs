@@ -129,12 +129,18 @@ pub fn run_peer(args: &PeerArgs) -> Result<()> {
 
 /// The command that starts this executable as a peer.
 fn peer_command(scratch: &Scratch, args: &PeerArgs) -> Result<Command> {
-    let exe = std::env::current_exe().context(|| "cannot find the bench's executable".to_owned())?;
+    let exe =
+        std::env::current_exe().context(|| "cannot find the bench's executable".to_owned())?;
     let mut command = scratch.command(exe);
     command
         .arg("__peer")
         .arg("--mode")
-        .arg(args.mode.to_possible_value().map_or("", |v| v.get_name()).to_owned())
+        .arg(
+            args.mode
+                .to_possible_value()
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default(),
+        )
         .arg("--path")
         .arg(&args.path)
         .arg("--prefix")
@@ -174,7 +180,12 @@ fn clock_ns(clock: libc::clockid_t) -> Result<u64> {
 
 /// Opens the driver's side of a pusm conversation (it creates, and holds
 /// control first).
-fn create_driver(scratch: &Scratch, prefix: &str, role: Role, capacity: usize) -> Result<SharedMemory> {
+fn create_driver(
+    scratch: &Scratch,
+    prefix: &str,
+    role: Role,
+    capacity: usize,
+) -> Result<SharedMemory> {
     Ok(SharedMemory::builder(prefix)
         .directory(scratch.memory_dir())
         .role(role)
@@ -212,7 +223,11 @@ pub struct HandoffSize {
 
 /// Measurement 1: `give_control` ping-pong against two processes flipping
 /// two bytes with atomics. Returns (pusm, baseline) round-trip samples.
-pub fn handoff(scratch: &Scratch, size: HandoffSize, strategy: Strategy) -> Result<(Summary, Summary)> {
+pub fn handoff(
+    scratch: &Scratch,
+    size: HandoffSize,
+    strategy: Strategy,
+) -> Result<(Summary, Summary)> {
     let mut pusm = Samples::with_capacity(size.samples * size.rounds);
     let mut baseline = Samples::with_capacity(size.samples * size.rounds);
     for _ in 0..size.rounds {
@@ -229,7 +244,12 @@ pub fn summaries(pusm: &Samples, baseline: &Samples) -> Result<(Summary, Summary
     }
 }
 
-fn pusm_ping(scratch: &Scratch, size: HandoffSize, strategy: Strategy, out: &mut Samples) -> Result<()> {
+fn pusm_ping(
+    scratch: &Scratch,
+    size: HandoffSize,
+    strategy: Strategy,
+    out: &mut Samples,
+) -> Result<()> {
     let prefix = scratch.prefix("handoff");
     let mut sm = SharedMemory::builder(&prefix)
         .directory(scratch.memory_dir())
@@ -262,7 +282,9 @@ fn pusm_ping(scratch: &Scratch, size: HandoffSize, strategy: Strategy, out: &mut
 }
 
 fn atomics_ping(scratch: &Scratch, size: HandoffSize, out: &mut Samples) -> Result<()> {
-    let path = scratch.path().join(format!("{}.flags", scratch.prefix("atomics")));
+    let path = scratch
+        .path()
+        .join(format!("{}.flags", scratch.prefix("atomics")));
     let flags = Flags::create(&path)?;
     let args = PeerArgs {
         mode: PeerMode::AtomicsPing,
@@ -353,7 +375,12 @@ impl Wait {
     }
 }
 
-fn pusm_hold(scratch: &Scratch, size: HoldSize, cpu: &mut Samples, wake: &mut Samples) -> Result<()> {
+fn pusm_hold(
+    scratch: &Scratch,
+    size: HoldSize,
+    cpu: &mut Samples,
+    wake: &mut Samples,
+) -> Result<()> {
     let prefix = scratch.prefix("hold");
     let mut sm = create_driver(scratch, &prefix, Role::Unity, 64)?;
     let args = PeerArgs {
@@ -380,8 +407,15 @@ fn pusm_hold(scratch: &Scratch, size: HoldSize, cpu: &mut Samples, wake: &mut Sa
     })
 }
 
-fn atomics_hold(scratch: &Scratch, size: HoldSize, cpu: &mut Samples, wake: &mut Samples) -> Result<()> {
-    let path = scratch.path().join(format!("{}.flags", scratch.prefix("atomics-hold")));
+fn atomics_hold(
+    scratch: &Scratch,
+    size: HoldSize,
+    cpu: &mut Samples,
+    wake: &mut Samples,
+) -> Result<()> {
+    let path = scratch
+        .path()
+        .join(format!("{}.flags", scratch.prefix("atomics-hold")));
     let flags = Flags::create(&path)?;
     let args = PeerArgs {
         mode: PeerMode::AtomicsHold,
@@ -422,7 +456,7 @@ pub fn counter_round_trips(
     let prefix = scratch.prefix("counter");
     let mut sm = create_driver(scratch, &prefix, driver_role, 64)?;
     let peer = Peer::spawn(peer_command(&prefix)?, what)?;
-    let mut round_trip = |sm: &mut SharedMemory, i: i32| -> Result<Duration> {
+    let round_trip = |sm: &mut SharedMemory, i: i32| -> Result<Duration> {
         let start = Instant::now();
         sm.write_int32(0, i)?;
         sm.give_control(true)?;

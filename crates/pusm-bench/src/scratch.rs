@@ -129,21 +129,11 @@ impl Peer {
     /// Starts `command`; `what` names it in errors.
     pub fn spawn(mut command: Command, what: impl Into<String>) -> Result<Self> {
         let what = what.into();
-        let child = command
-            .spawn()
-            .context(|| format!("cannot start {what}"))?;
+        let child = command.spawn().context(|| format!("cannot start {what}"))?;
         Ok(Peer {
             child: Some(child),
             what,
         })
-    }
-
-    /// True while the child runs.
-    pub fn running(&mut self) -> bool {
-        match self.child.as_mut() {
-            Some(child) => matches!(child.try_wait(), Ok(None)),
-            None => false,
-        }
     }
 
     /// Waits up to `timeout` for the child to exit (killing it past that)

@@ -69,6 +69,7 @@ pub struct Summary {
 
 impl Summary {
     /// A distribution of one value (a figure that is not a set of samples).
+    #[cfg(test)]
     pub fn single(value: f64) -> Self {
         Summary {
             n: 1,

@@ -34,7 +34,13 @@ const HOOK_SECONDS: f64 = 10.0;
 fn derived_types_decode_arbitrary_bytes_or_fail_cleanly() {
     let mut rng = driver::Rng::new(0xDE_C0DE);
     let seeds = derived::seeds(&mut || rng.next_u64());
-    let stats = driver::run("decoders (derived)", DERIVED_SECONDS, &seeds, 2048, derived::run);
+    let stats = driver::run(
+        "decoders (derived)",
+        DERIVED_SECONDS,
+        &seeds,
+        2048,
+        derived::run,
+    );
     assert!(stats.inputs >= seeds.len() as u64);
 }
 
@@ -114,7 +120,10 @@ fn a_hook_naming_an_impossible_data_file_is_refused_without_building_the_name() 
     }
     assert!(started.elapsed() < Duration::from_secs(1));
     let grown = max_rss_kib().saturating_sub(before);
-    assert!(grown < 256 * 1024, "the join grew the process by {grown} KiB");
+    assert!(
+        grown < 256 * 1024,
+        "the join grew the process by {grown} KiB"
+    );
 
     // The same number arriving later, as a "resize" by the peer.
     let prefix = unique_prefix("huge-number-later");
@@ -170,8 +179,42 @@ fn a_huge_list_of_empty_structs_is_known_and_skipped_by_the_fuzz_bodies() {
     small.write_int32(4, 3).unwrap();
     let started = Instant::now();
     let (hollow, end) = derived::Hollow::read(&mut small, 0).unwrap();
-    assert_eq!((hollow.nothings.len(), hollow.triples.len(), end), (100_000, 3, 8));
+    assert_eq!(
+        (hollow.nothings.len(), hollow.triples.len(), end),
+        (100_000, 3, 8)
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// A creator makes its data file, then sets its length: a joiner that looked
+/// in between saw a data file of 0 bytes and failed with "corrupt file"
+/// (found as a rare failure of `opening.rs`'s late-creator test). A data
+/// file shorter than the hook says now gets the same grace as a missing one.
+#[test]
+fn a_data_file_still_being_sized_is_waited_for() {
+    let dir = private_dir();
+    let prefix = unique_prefix("sizing");
+    std::fs::write(dir.path().join(&prefix), hook_open::valid_hook(64, true)).unwrap();
+    let data = dir.path().join(format!("{prefix}_"));
+    std::fs::write(&data, b"").unwrap();
+    let sizer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        std::fs::File::options()
+            .write(true)
+            .open(&data)
+            .unwrap()
+            .set_len(64)
+            .unwrap();
+    });
+    let sm = SharedMemory::builder(&prefix)
+        .directory(dir.path())
+        .role(Role::Python)
+        .timeout(Some(Duration::from_secs(10)))
+        .open()
+        .expect("the joiner waits for the creator to size the data file");
+    assert_eq!(sm.capacity(), 64);
+    sizer.join().unwrap();
+    sm.delete().unwrap();
 }
 
 /// `inspect_hook` read the whole file at the hook's name with `std::fs::read`:
@@ -223,7 +266,10 @@ fn a_symlink_at_the_data_file_is_refused_never_followed() {
         .role(Role::Python)
         .timeout(Some(Duration::from_secs(1)))
         .open();
-    assert!(matches!(joined, Err(Error::UnsafeFile { .. })), "{joined:?}");
+    assert!(
+        matches!(joined, Err(Error::UnsafeFile { .. })),
+        "{joined:?}"
+    );
 
     // A creator whose data file name is taken by a symlink.
     let prefix = unique_prefix("data-link-create");
@@ -251,7 +297,10 @@ fn a_symlinked_directory_is_refused() {
         .capacity(8)
         .create_new(true)
         .open();
-    assert!(matches!(result, Err(Error::UnsafeFile { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::UnsafeFile { .. })),
+        "{result:?}"
+    );
     assert!(file_names(&real).is_empty());
 }
 
@@ -286,7 +335,10 @@ fn a_directory_or_data_file_of_another_user_is_refused() {
         .role(Role::Python)
         .timeout(Some(Duration::from_secs(1)))
         .open();
-    assert!(matches!(joined, Err(Error::UnsafeFile { .. })), "{joined:?}");
+    assert!(
+        matches!(joined, Err(Error::UnsafeFile { .. })),
+        "{joined:?}"
+    );
 }
 
 #[test]
@@ -297,7 +349,10 @@ fn a_world_writable_directory_with_the_sticky_bit_is_accepted() {
     std::fs::create_dir(&shared).unwrap();
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
     let sm = create(&shared, "x", Role::Unity, 8);
-    let mode = std::fs::metadata(shared.join("x")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(shared.join("x"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     sm.delete().unwrap();
 }
@@ -309,28 +364,49 @@ fn no_entry_point_accepts_a_prefix_that_leaves_the_directory() {
     std::fs::create_dir(&inner).unwrap();
     // A file one level up that an escaping prefix would name.
     std::fs::write(dir.path().join("victim"), b"keep").unwrap();
-    for prefix in ["../victim", "..", "a/../../victim", "/etc/passwd", ".hidden"] {
+    for prefix in [
+        "../victim",
+        "..",
+        "a/../../victim",
+        "/etc/passwd",
+        ".hidden",
+    ] {
         assert!(
-            matches!(delete_files_in(&inner, prefix), Err(Error::InvalidPrefix { .. })),
+            matches!(
+                delete_files_in(&inner, prefix),
+                Err(Error::InvalidPrefix { .. })
+            ),
             "delete_files_in {prefix:?}"
         );
         assert!(
-            matches!(inspect_hook(&inner, prefix), Err(Error::InvalidPrefix { .. })),
+            matches!(
+                inspect_hook(&inner, prefix),
+                Err(Error::InvalidPrefix { .. })
+            ),
             "inspect_hook {prefix:?}"
         );
         assert!(
-            matches!(probe_liveness(&inner, prefix), Err(Error::InvalidPrefix { .. })),
+            matches!(
+                probe_liveness(&inner, prefix),
+                Err(Error::InvalidPrefix { .. })
+            ),
             "probe_liveness {prefix:?}"
         );
         assert!(
-            matches!(remove_stale(&inner, prefix), Err(Error::InvalidPrefix { .. })),
+            matches!(
+                remove_stale(&inner, prefix),
+                Err(Error::InvalidPrefix { .. })
+            ),
             "remove_stale {prefix:?}"
         );
         let joined = SharedMemory::builder(prefix)
             .directory(&inner)
             .timeout(Some(Duration::from_millis(10)))
             .open();
-        assert!(matches!(joined, Err(Error::InvalidPrefix { .. })), "join {prefix:?}");
+        assert!(
+            matches!(joined, Err(Error::InvalidPrefix { .. })),
+            "join {prefix:?}"
+        );
     }
     assert_eq!(std::fs::read(dir.path().join("victim")).unwrap(), b"keep");
 }

@@ -28,6 +28,15 @@ namespace PythonUnitySharedMemory
             if (prefix[0] == '.') throw new InvalidPrefixException(prefix, "it must not start with '.'");
         }
 
+        /// <summary>The longest file name the file systems pusm runs on accept (NAME_MAX).</summary>
+        internal const int MaxNameLength = 255;
+
+        /// <summary>True when data file <paramref name="fileNumber"/> has a name the file system accepts.</summary>
+        internal static bool CanNameDataFile(string prefix, int fileNumber)
+        {
+            return fileNumber >= 1 && (long)System.Text.Encoding.UTF8.GetByteCount(prefix) + fileNumber <= MaxNameLength;
+        }
+
         /// <summary>prefix followed by <paramref name="fileNumber"/> underscores.</summary>
         internal static string DataFileName(string prefix, int fileNumber)
         {

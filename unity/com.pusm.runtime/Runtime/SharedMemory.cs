@@ -342,6 +342,13 @@ namespace PythonUnitySharedMemory
                 throw new CorruptHookException(_prefix, HookPath,
                     "file number " + fileNumber + " and capacity " + capacity + " must both be positive");
             }
+            if (!SharedFiles.CanNameDataFile(_prefix, fileNumber))
+            {
+                // Refuse before building a name of up to 2 GiB.
+                throw new CorruptHookException(_prefix, HookPath,
+                    "file number " + fileNumber + " cannot name a data file (file names are at most " +
+                    SharedFiles.MaxNameLength + " bytes)");
+            }
             string path = DataPath(fileNumber);
             OsFile file = OsFile.OpenExisting(_prefix, path);
             if (file == null)
@@ -482,6 +489,9 @@ namespace PythonUnitySharedMemory
                 DataFile old = _data;
                 if (newCapacity <= old.Capacity) throw new InvalidResizeException(_prefix, old.Capacity, newCapacity);
                 int fileNumber = old.FileNumber + 1;
+                if (!SharedFiles.CanNameDataFile(_prefix, fileNumber))
+                    throw new PusmException(_prefix, "Cannot resize shared memory \"" + _prefix + "\" again: data file " +
+                        fileNumber + " would need a name longer than " + SharedFiles.MaxNameLength + " bytes", null);
                 string path = DataPath(fileNumber);
                 OsFile file = OsFile.CreateExclusive(_prefix, path);
                 if (file == null)

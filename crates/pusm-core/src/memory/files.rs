@@ -19,6 +19,9 @@ pub fn default_dir() -> PathBuf {
     std::env::temp_dir().join(DIR_NAME)
 }
 
+/// The longest file name the file systems pusm runs on accept (`NAME_MAX`).
+pub(crate) const MAX_NAME_LEN: usize = 255;
+
 /// Checks that `prefix` can name a shared memory.
 pub(crate) fn validate_prefix(prefix: &str) -> Result<()> {
     let reason = if prefix.is_empty() {
@@ -143,6 +146,38 @@ pub(crate) fn open_existing(path: &Path) -> Result<Option<File>> {
             reason: "the file belongs to another user",
         });
     }
+    if !meta.is_file() {
+        return Err(Error::UnsafeFile {
+            path: path.to_owned(),
+            reason: "it is not a regular file",
+        });
+    }
+    Ok(Some(file))
+}
+
+/// Opens an existing file for reading only, without blocking (a named pipe
+/// would) and without following a symbolic link; refuses anything but a
+/// regular file. `Ok(None)` when there is no such file. For inspection, which
+/// changes nothing, so files of other users may be read.
+pub(crate) fn open_for_reading(path: &Path) -> Result<Option<File>> {
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
+        .open(path);
+    let file = match opened {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) if err.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(Error::UnsafeFile {
+                path: path.to_owned(),
+                reason: "it is a symbolic link",
+            })
+        }
+        Err(err) => return Err(Error::io("cannot open", path, err)),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|err| Error::io("cannot inspect", path, err))?;
     if !meta.is_file() {
         return Err(Error::UnsafeFile {
             path: path.to_owned(),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 pub use builder::Builder;
 pub use hook::HookState;
-pub use probe::{probe_liveness, remove_stale, LockState, Liveness, StaleRemoval};
+pub use probe::{probe_liveness, remove_stale, Liveness, LockState, StaleRemoval};
 pub use wait::WaitStrategy;
 
 use crate::codec;
@@ -192,16 +192,21 @@ impl SharedMemory {
             Err(err) => return Err(Error::io("cannot lock", &hook_path, err)),
         }
         let data = loop {
-            let (number, capacity) = read_data_location(&hook)?;
-            match DataFile::open(&dir, &options.prefix, number, capacity)? {
-                Some(data) => break data,
-                None if timed_out(Some(CREATOR_GRACE)) => {
+            let (number, capacity) = read_data_location(&hook, &options.prefix)?;
+            match DataFile::open(&dir, &options.prefix, number, capacity) {
+                Ok(Some(data)) => break data,
+                // Not created yet, or created but not sized yet (the creator
+                // makes the file, then sets its length): give it a moment.
+                Ok(None) | Err(Error::CorruptFile { .. }) if !timed_out(Some(CREATOR_GRACE)) => {
+                    std::thread::sleep(JOIN_POLL)
+                }
+                Ok(None) => {
                     return Err(Error::CorruptFile {
                         path: dir.join(files::data_file_name(&options.prefix, number)),
                         reason: "the hook names this data file, but it does not exist".to_owned(),
                     })
                 }
-                None => std::thread::sleep(JOIN_POLL),
+                Err(err) => return Err(err),
             }
         };
         let mut memory = Self::assemble(options, dir, hook, data);
@@ -329,7 +334,7 @@ impl SharedMemory {
     /// Maps the data file the peer switched to, and removes the old one (and
     /// any the peer created and left between the two).
     fn follow_resize(&mut self) -> Result<()> {
-        let (number, capacity) = read_data_location(&self.hook)?;
+        let (number, capacity) = read_data_location(&self.hook, &self.prefix)?;
         let data = DataFile::open(&self.dir, &self.prefix, number, capacity)?.ok_or_else(|| {
             Error::CorruptFile {
                 path: self.dir.join(files::data_file_name(&self.prefix, number)),
@@ -461,7 +466,7 @@ impl std::fmt::Debug for SharedMemory {
 }
 
 /// The data file number and capacity the hook names, validated.
-fn read_data_location(hook: &Hook) -> Result<(usize, usize)> {
+fn read_data_location(hook: &Hook, prefix: &str) -> Result<(usize, usize)> {
     let number = hook.file_number();
     let capacity = hook.capacity();
     let corrupt = |reason: String| Error::CorruptFile {
@@ -472,6 +477,14 @@ fn read_data_location(hook: &Hook) -> Result<(usize, usize)> {
         .ok()
         .filter(|&number| number >= 1)
         .ok_or_else(|| corrupt(format!("file number {number} is not positive")))?;
+    // Data file N is named by the prefix and N underscores. Refuse a number
+    // that cannot name a file before building a name of up to 2 GiB.
+    if prefix.len().saturating_add(number) > files::MAX_NAME_LEN {
+        return Err(corrupt(format!(
+            "file number {number} names a data file longer than {} bytes",
+            files::MAX_NAME_LEN
+        )));
+    }
     let capacity = usize::try_from(capacity)
         .ok()
         .filter(|&capacity| capacity >= 1)
@@ -531,14 +544,22 @@ fn remove_leftover_data(dir: &Path, prefix: &str, replace_stale: bool) -> Result
 
 /// The state of the hook file of `prefix` in `dir`, read without joining, or
 /// `None` when there is no such shared memory. For inspection tools.
+///
+/// Only the first 15 bytes are read. A symbolic link, a named pipe or
+/// anything else that is not a regular file is refused with
+/// [`Error::UnsafeFile`], without blocking.
 pub fn inspect_hook(dir: &Path, prefix: &str) -> Result<Option<HookState>> {
+    use std::io::Read as _;
+
     files::validate_prefix(prefix)?;
     let path = dir.join(prefix);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(Error::io("cannot read", path, err)),
+    let Some(file) = files::open_for_reading(&path)? else {
+        return Ok(None);
     };
+    let mut bytes = Vec::with_capacity(HOOK_LEN);
+    file.take(HOOK_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|err| Error::io("cannot read", &path, err))?;
     let bytes: [u8; HOOK_LEN] = bytes
         .get(..HOOK_LEN)
         .and_then(|b| b.try_into().ok())
