@@ -13,7 +13,6 @@ use pusm_cli::decode::{decode, encode, DecodeError};
 use pusm_core::{SharedLayout, VecBuffer};
 use pusm_examples::schemas::{common, edge_cases, robot};
 
-
 /// Decodes `data[1..]` at offset `data[0] % 8` both ways, as every generated type.
 pub fn run(data: &[u8]) {
     let Some((&first, bytes)) = data.split_first() else {

@@ -59,7 +59,7 @@ fn main() -> ExitCode {
         Err(diagnostics) => {
             let mut stderr = io::stderr();
             let color = stderr.is_terminal()
-                && env::var_os("NO_COLOR").map_or(true, |value| value.is_empty());
+                && env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
             // Nothing more can be done if stderr is gone.
             let _ = stderr.write_all(diagnostics.render(color).as_bytes());
             return ExitCode::FAILURE;

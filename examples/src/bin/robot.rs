@@ -29,7 +29,7 @@ struct Args {
     /// The agent script.
     #[arg(long, default_value_os_t = default_agent())]
     agent: PathBuf,
-    /// The shared memory's name (default: robot-demo-<process id>).
+    /// The shared memory's name (default: robot-demo-PID, PID being this process's id).
     #[arg(long)]
     prefix: Option<String>,
     /// The initial capacity in bytes; the simulator resizes when an

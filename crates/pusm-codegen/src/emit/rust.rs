@@ -286,9 +286,39 @@ fn doc_attrs(lines: &[String]) -> TokenStream {
         let text = if line.is_empty() {
             line
         } else {
-            format!(" {line}")
+            format!(" {}", escape_markdown_html(&line))
         };
         quote!(#[doc = #text])
     });
     quote!(#(#lines)*)
+}
+
+/// Escapes `<` outside inline code, so that schema prose like `<angle
+/// brackets>` reads as text in rustdoc instead of an unclosed HTML tag.
+fn escape_markdown_html(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::escape_markdown_html;
+
+    #[test]
+    fn angle_brackets_are_escaped_outside_inline_code_only() {
+        assert_eq!(
+            escape_markdown_html("a <b> `Vec<T>` c"),
+            "a \\<b> `Vec<T>` c"
+        );
+        assert_eq!(escape_markdown_html("no tags"), "no tags");
+    }
 }

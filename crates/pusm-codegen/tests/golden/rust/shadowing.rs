@@ -41,7 +41,7 @@ impl Vec {
 
 #[derive(Debug, Clone, Default, PartialEq, ::pusm_core::SharedLayout)]
 pub struct String {
-    /// Docs with <angle brackets> & ampersands, "quotes", a trailing backslash \
+    /// Docs with \<angle brackets> & ampersands, "quotes", a trailing backslash \
     pub text: ::std::string::String,
 }
 
