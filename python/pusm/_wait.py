@@ -1,9 +1,9 @@
 """Waiting for a flag in the hook without burning a core (the original spins at 100% CPU).
 
 ``adaptive`` (default): spin on the flag for ~50 us (hand-offs that come back quickly
-are seen with no added latency), then call ``time.sleep(0)`` (give up the GIL and the
-CPU if anyone wants it) until ~500 us, then sleep with exponential backoff starting
-at 50 us and capped at 1 ms. ``spin``: check the flag in a tight loop, the lowest
+are seen with no added latency; every few dozen checks the CPU is offered to others,
+in case the peer shares it), then yield the CPU (``os.sched_yield``) until ~500 us,
+then sleep with exponential backoff starting at 50 us and capped at 1 ms. ``spin``: check the flag in a tight loop, the lowest
 latency but a full core while waiting.
 
 Both honour the deadline precisely (the last sleep is cut to the deadline) and call a
@@ -13,6 +13,7 @@ liveness probe every ~10 ms.
 from __future__ import annotations
 
 import mmap
+import os
 import time
 from typing import Callable, Optional
 
@@ -35,6 +36,10 @@ PEER_DIED = 2
 
 _perf_counter = time.perf_counter
 _sleep = time.sleep
+# time.sleep(0) releases the GIL but does not give up the CPU on Linux.
+_yield = getattr(os, "sched_yield", lambda: time.sleep(0))
+# Spin checks between two offers of the CPU during the spin phase.
+SPINS_PER_YIELD = 32
 
 
 def check_strategy(strategy: object) -> bool:
@@ -49,21 +54,26 @@ def check_strategy(strategy: object) -> bool:
 class Backoff:
     """The pause between two checks of a condition, growing with the time waited."""
 
-    __slots__ = ("_start", "_delay", "_spin")
+    __slots__ = ("_start", "_delay", "_spin", "_spins")
 
     def __init__(self, spin: bool = False) -> None:
         self._start = _perf_counter()
         self._delay = FIRST_SLEEP
         self._spin = spin
+        self._spins = 0
 
     def pause(self, now: float, deadline: Optional[float]) -> None:
         if self._spin:
             return
         elapsed = now - self._start
         if elapsed < SPIN_PHASE:
+            # A peer on this same CPU cannot answer while we spin: let it run.
+            self._spins += 1
+            if self._spins % SPINS_PER_YIELD == 0:
+                _yield()
             return
         if elapsed < YIELD_PHASE:
-            _sleep(0)
+            _yield()
             return
         delay = self._delay
         if deadline is not None and deadline - now < delay:

@@ -119,8 +119,8 @@ impl Sizes {
         if quick {
             Sizes {
                 handoff: HandoffSize {
-                    warmup: 200,
-                    samples: 2_000,
+                    warmup: 100,
+                    samples: 1_000,
                     rounds: 1,
                 },
                 hold: HoldSize {
@@ -128,13 +128,13 @@ impl Sizes {
                     holds: 3,
                 },
                 python: foreign::CounterSize {
-                    warmup: 100,
-                    samples: 1_000,
+                    warmup: 50,
+                    samples: 500,
                     rounds: 1,
                 },
                 csharp: foreign::CounterSize {
-                    warmup: 100,
-                    samples: 1_000,
+                    warmup: 50,
+                    samples: 500,
                     rounds: 1,
                 },
             }
@@ -416,7 +416,12 @@ impl Run<'_> {
             (
                 "bulk_read",
                 "read_bytes",
-                "read_bytes of 64 MiB from a SharedMemory",
+                "read_bytes of 64 MiB from a SharedMemory (a new Vec each call)",
+            ),
+            (
+                "bulk_read_into",
+                "read_bytes_into",
+                "read_bytes_into a kept 64 MiB buffer from a SharedMemory",
             ),
         ] {
             let spec = Spec {

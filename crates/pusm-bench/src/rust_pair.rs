@@ -237,6 +237,7 @@ pub fn handoff(
     summaries(&pusm, &baseline)
 }
 
+/// Both sides' distributions; an error when either recorded nothing.
 pub fn summaries(pusm: &Samples, baseline: &Samples) -> Result<(Summary, Summary)> {
     match (pusm.summary(), baseline.summary()) {
         (Some(p), Some(b)) => Ok((p, b)),

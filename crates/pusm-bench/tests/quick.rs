@@ -26,6 +26,7 @@ const ROWS: &[(&str, &str)] = &[
     ("python_write_int32", "Python write_int32"),
     ("bulk_write", "write_bytes of 64 MiB"),
     ("bulk_read", "read_bytes of 64 MiB"),
+    ("bulk_read_into", "read_bytes_into a kept 64 MiB buffer"),
 ];
 
 #[test]

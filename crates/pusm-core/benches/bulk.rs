@@ -9,7 +9,8 @@
 //!
 //! The shared memory lives in a private temp directory (the system temp dir,
 //! as for any pusm user), created and removed by the bench. `read_bytes`
-//! returns a new `Vec` on every call, as the API does.
+//! returns a new `Vec` on every call, as the API does; `read_bytes_into`
+//! copies into a buffer the caller keeps, like the memcpy baseline.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -70,6 +71,12 @@ fn bulk(c: &mut Criterion) {
         b.iter(|| {
             sm.read_bytes(0, SIZE)
                 .unwrap_or_else(|err| panic!("read_bytes failed: {err}"))
+        })
+    });
+    group.bench_function("read_bytes_into", |b| {
+        b.iter(|| {
+            sm.read_bytes_into(0, black_box(&mut dst))
+                .unwrap_or_else(|err| panic!("read_bytes_into failed: {err}"))
         })
     });
     group.finish();

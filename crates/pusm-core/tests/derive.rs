@@ -416,3 +416,34 @@ fn observations_round_trip_through_shared_memory() {
     assert!(sm.read_int32(4093).is_err());
     sm.delete().unwrap();
 }
+
+#[test]
+fn long_runs_of_primitives_are_byte_exact_across_block_boundaries() {
+    // Lists and arrays of int32 and float32 are copied in blocks of 1024
+    // elements: the bytes must still be the count, then each element.
+    let ints: Vec<i32> = (0..2500).map(|i| i * 7 - 3000).collect();
+    let bytes = encode(&ints);
+    let mut expected = 2500i32.to_le_bytes().to_vec();
+    for value in &ints {
+        expected.extend_from_slice(&value.to_le_bytes());
+    }
+    assert_eq!(bytes, expected);
+    assert_eq!(decode::<Vec<i32>>(&bytes).unwrap(), ints);
+
+    let floats: [f32; 1500] = std::array::from_fn(|i| i as f32 * 0.5);
+    let bytes = encode(&floats);
+    assert_eq!(bytes.len(), 6000);
+    assert_eq!(&bytes[4..8], &0.5f32.to_le_bytes());
+    assert_eq!(decode::<[f32; 1500]>(&bytes).unwrap(), floats);
+
+    // A run cut short is an error, wherever the cut falls.
+    for cut in [4 + 1, 4 + 4096, 4 + 4097, expected.len() - 1] {
+        assert!(
+            matches!(
+                decode::<Vec<i32>>(&expected[..cut]),
+                Err(Error::OutOfBounds { .. })
+            ),
+            "cut at {cut}"
+        );
+    }
+}

@@ -18,15 +18,19 @@ namespace PythonUnitySharedMemory
         private const int FirstSleepMicros = 50;
         private const int MaxSleepMicros = 1000;
 
+        private const int SpinsPerYield = 32;
+
         private readonly WaitStrategy _strategy;
         private readonly long _start;
         private int _sleepMicros;
+        private int _spins;
 
         internal Waiter(WaitStrategy strategy)
         {
             _strategy = strategy;
             _start = Stopwatch.GetTimestamp();
             _sleepMicros = FirstSleepMicros;
+            _spins = 0;
         }
 
         internal void Pause()
@@ -39,7 +43,9 @@ namespace PythonUnitySharedMemory
             long elapsed = Clock.MicrosSince(_start);
             if (elapsed < SpinMicros)
             {
-                Thread.SpinWait(20);
+                // A peer on this same CPU cannot answer while we spin: offer it the CPU now and then.
+                if (++_spins % SpinsPerYield == 0) Thread.Yield();
+                else Thread.SpinWait(20);
             }
             else if (elapsed < (Sleeper.HasFineSleep ? YieldMicros : YieldMicrosCoarseSleep))
             {

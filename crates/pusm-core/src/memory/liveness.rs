@@ -10,6 +10,7 @@
 
 use std::fs::File;
 use std::io;
+use std::time::{Duration, Instant};
 
 use crate::Role;
 
@@ -103,20 +104,37 @@ pub(crate) fn probe(file: &File, role: Role) -> io::Result<Lock> {
     imp::probe(file, role.flag_offset())
 }
 
-/// A side's memory of whether its peer ever held its lock.
+/// How often a waiting side asks whether its peer is still alive.
+const PROBE_INTERVAL: Duration = Duration::from_millis(10);
+/// How often it asks while it has not yet seen the peer alive: a peer that
+/// crashes soon after joining must not slip between two looks.
+const FIRST_PROBE_INTERVAL: Duration = Duration::from_millis(1);
+
+/// A side's memory of its peer's lock: whether it was ever held, and when it
+/// was last looked at. The schedule spans waits, so a quick handoff costs no
+/// system call.
 #[derive(Debug, Default)]
 pub(crate) struct PeerWatch {
     seen_alive: bool,
+    last_probe: Option<Instant>,
 }
 
 impl PeerWatch {
-    /// True once the peer has been seen holding its lock (it is a pusm process).
-    pub(crate) fn seen_alive(&self) -> bool {
-        self.seen_alive
+    /// True when it is time to look again: every 10 ms, or every 1 ms until
+    /// the peer has been seen alive (and at once the first time).
+    pub(crate) fn probe_due(&self) -> bool {
+        let interval = if self.seen_alive {
+            PROBE_INTERVAL
+        } else {
+            FIRST_PROBE_INTERVAL
+        };
+        self.last_probe
+            .is_none_or(|last| last.elapsed() >= interval)
     }
 
     /// Probes the peer; true when it was seen alive before and its lock is now gone.
     pub(crate) fn peer_died(&mut self, file: &File, peer: Role) -> bool {
+        self.last_probe = Some(Instant::now());
         match probe(file, peer) {
             Ok(Lock::Held) => {
                 self.seen_alive = true;

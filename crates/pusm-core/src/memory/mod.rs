@@ -314,7 +314,7 @@ impl SharedMemory {
                         });
                     }
                 }
-                if backoff.probe_due(self.peer.seen_alive())
+                if self.peer.probe_due()
                     && self.peer.peer_died(self.hook.file(), self.role.peer())
                     // The peer may have closed and then exited between our looks.
                     && !self.hook.is_closed()
@@ -571,6 +571,34 @@ pub fn inspect_hook(dir: &Path, prefix: &str) -> Result<Option<HookState>> {
             ),
         })?;
     Ok(Some(HookState::decode(&bytes)))
+}
+
+impl SharedMemory {
+    /// Reads `dst.len()` raw bytes at `offset` into `dst`; returns the offset
+    /// just past them. The same as [`read_bytes`](SharedBuffer::read_bytes)
+    /// without allocating: for large blocks read again and again (camera
+    /// frames), where a fresh vector's page faults would cost more than the copy.
+    ///
+    /// ```
+    /// use pusm_core::{SharedBuffer, SharedMemory};
+    /// # let dir = tempfile::tempdir()?;
+    /// let mut sm = SharedMemory::builder("frames")
+    /// #   .directory(dir.path())
+    ///     .capacity(1 << 20)
+    ///     .create_new(true)
+    ///     .open()?;
+    /// sm.write_bytes(16, &[7; 1000])?;
+    /// let mut frame = vec![0u8; 1000];
+    /// assert_eq!(sm.read_bytes_into(16, &mut frame)?, 1016);
+    /// assert_eq!(frame, [7; 1000]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_bytes_into(&mut self, offset: usize, dst: &mut [u8]) -> Result<usize> {
+        self.wait_unblocked()?;
+        let end = codec::checked_end(offset, dst.len(), self.data.capacity())?;
+        codec::ByteStore::copy_out(&self.data, offset, dst);
+        Ok(end)
+    }
 }
 
 impl SharedBuffer for SharedMemory {

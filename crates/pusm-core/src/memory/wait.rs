@@ -25,11 +25,6 @@ const FIRST_SLEEP: Duration = Duration::from_micros(20);
 const MAX_SLEEP: Duration = Duration::from_millis(1);
 /// Spins between two looks at the clock.
 const SPINS_PER_CHECKPOINT: u32 = 256;
-/// How often a waiting side asks whether its peer is still alive.
-const PROBE_INTERVAL: Duration = Duration::from_millis(10);
-/// How often it asks while it has not yet seen the peer alive: a peer that
-/// crashes soon after joining must not slip between two looks.
-const FIRST_PROBE_INTERVAL: Duration = Duration::from_millis(1);
 
 /// The state of one wait: which phase it is in and when to look at the clock.
 pub(crate) struct Backoff {
@@ -37,19 +32,15 @@ pub(crate) struct Backoff {
     started: Instant,
     spins: u32,
     sleep: Duration,
-    last_probe: Instant,
 }
 
 impl Backoff {
     pub(crate) fn new(strategy: WaitStrategy) -> Self {
-        let now = Instant::now();
         Backoff {
             strategy,
-            started: now,
+            started: Instant::now(),
             spins: 0,
             sleep: FIRST_SLEEP,
-            // Probe at once: a peer that dies early must have been seen alive.
-            last_probe: now.checked_sub(PROBE_INTERVAL).unwrap_or(now),
         }
     }
 
@@ -63,22 +54,6 @@ impl Backoff {
         self.spins % SPINS_PER_CHECKPOINT == 0
     }
 
-    /// True when it is time to check the peer's liveness: every 10 ms, or
-    /// every 1 ms until the peer has been `seen` alive.
-    pub(crate) fn probe_due(&mut self, seen: bool) -> bool {
-        let interval = if seen {
-            PROBE_INTERVAL
-        } else {
-            FIRST_PROBE_INTERVAL
-        };
-        if self.last_probe.elapsed() >= interval {
-            self.last_probe = Instant::now();
-            true
-        } else {
-            false
-        }
-    }
-
     /// Waits a little, more the longer the wait has lasted.
     pub(crate) fn snooze(&mut self) {
         let spinning = match self.strategy {
@@ -89,7 +64,13 @@ impl Backoff {
         };
         if spinning {
             self.spins = self.spins.wrapping_add(1);
-            std::hint::spin_loop();
+            if self.spins % SPINS_PER_CHECKPOINT == 0 {
+                // Let the peer run if it shares this CPU: spinning through its
+                // time slice would cost a whole spin phase per handoff.
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
             return;
         }
         // Past the spin phase: every snooze is a checkpoint from now on.

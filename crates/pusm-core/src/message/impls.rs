@@ -20,33 +20,68 @@ impl SharedLayout for bool {
     }
 }
 
-impl SharedLayout for i32 {
-    const LAYOUT: &'static Layout<'static> = &Layout::Int32;
+/// Elements per `read_bytes`/`write_bytes` of a run of fixed-size primitives:
+/// one call for a typical list, a bounded buffer for a huge one.
+const RUN_CHUNK: usize = 1024;
 
-    fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
-        buf.write_int32(offset, *self)
-    }
-    fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
-        buf.read_int32(offset)
-    }
-    fn encoded_len(&self) -> usize {
-        wire::INT32_SIZE
-    }
+/// `SharedLayout` for a 4-byte little-endian primitive, with runs (lists and
+/// arrays of it) copied as blocks rather than element by element.
+macro_rules! four_byte_primitive {
+    ($ty:ty, $layout:expr, $read:ident, $write:ident) => {
+        impl SharedLayout for $ty {
+            const LAYOUT: &'static Layout<'static> = &$layout;
+
+            fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
+                buf.$write(offset, *self)
+            }
+            fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
+                buf.$read(offset)
+            }
+            fn encoded_len(&self) -> usize {
+                4
+            }
+            fn write_run<B: SharedBuffer + ?Sized>(
+                items: &[Self],
+                buf: &mut B,
+                offset: usize,
+            ) -> Result<usize> {
+                let mut bytes = [0u8; RUN_CHUNK * 4];
+                let mut at = offset;
+                for chunk in items.chunks(RUN_CHUNK) {
+                    for (slot, item) in bytes.chunks_exact_mut(4).zip(chunk) {
+                        slot.copy_from_slice(&item.to_le_bytes());
+                    }
+                    at = buf.write_bytes(at, &bytes[..chunk.len() * 4])?;
+                }
+                Ok(at)
+            }
+            fn read_run<B: SharedBuffer + ?Sized>(
+                buf: &mut B,
+                offset: usize,
+                count: usize,
+                out: &mut Vec<Self>,
+            ) -> Result<usize> {
+                let mut at = offset;
+                let mut left = count;
+                while left > 0 {
+                    let n = left.min(RUN_CHUNK);
+                    let (bytes, next) = buf.read_bytes(at, n * 4)?;
+                    out.extend(
+                        bytes
+                            .chunks_exact(4)
+                            .map(|b| <$ty>::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                    );
+                    at = next;
+                    left -= n;
+                }
+                Ok(at)
+            }
+        }
+    };
 }
 
-impl SharedLayout for f32 {
-    const LAYOUT: &'static Layout<'static> = &Layout::Float32;
-
-    fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
-        buf.write_float32(offset, *self)
-    }
-    fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
-        buf.read_float32(offset)
-    }
-    fn encoded_len(&self) -> usize {
-        wire::FLOAT32_SIZE
-    }
-}
+four_byte_primitive!(i32, Layout::Int32, read_int32, write_int32);
+four_byte_primitive!(f32, Layout::Float32, read_float32, write_float32);
 
 /// `string`: int32 byte length, then UTF-8.
 impl SharedLayout for String {
@@ -90,25 +125,22 @@ impl<T: SharedLayout> SharedLayout for Vec<T> {
     const LAYOUT: &'static Layout<'static> = &Layout::List(T::LAYOUT);
 
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
-        let mut at = buf.write_int32(offset, encode_length(self.len(), offset)?)?;
-        for item in self {
-            at = item.write(buf, at)?;
-        }
-        Ok(at)
+        let at = buf.write_int32(offset, encode_length(self.len(), offset)?)?;
+        T::write_run(self, buf, at)
     }
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
-        let (raw, mut at) = buf.read_int32(offset)?;
+        let (raw, at) = buf.read_int32(offset)?;
         let count = decode_length(raw, offset)?;
         let mut items = Vec::with_capacity(count.min(MAX_PREALLOCATED_ELEMENTS));
-        for _ in 0..count {
-            let (item, next) = T::read(buf, at)?;
-            items.push(item);
-            at = next;
-        }
+        let at = T::read_run(buf, at, count, &mut items)?;
         Ok((items, at))
     }
     fn encoded_len(&self) -> usize {
-        wire::LENGTH_SIZE + self.iter().map(SharedLayout::encoded_len).sum::<usize>()
+        wire::LENGTH_SIZE
+            + match T::LAYOUT.fixed_size() {
+                Some(size) => size * self.len(),
+                None => self.iter().map(SharedLayout::encoded_len).sum::<usize>(),
+            }
     }
 }
 
@@ -117,21 +149,12 @@ impl<T: SharedLayout, const N: usize> SharedLayout for [T; N] {
     const LAYOUT: &'static Layout<'static> = &Layout::Array(T::LAYOUT, N);
 
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
-        let mut at = offset;
-        for item in self {
-            at = item.write(buf, at)?;
-        }
-        Ok(at)
+        T::write_run(self, buf, offset)
     }
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         let mut items = Vec::with_capacity(N.min(MAX_PREALLOCATED_ELEMENTS));
-        let mut at = offset;
-        for _ in 0..N {
-            let (item, next) = T::read(buf, at)?;
-            items.push(item);
-            at = next;
-        }
-        // Exactly N items were pushed above, so the conversion cannot fail.
+        let at = T::read_run(buf, offset, N, &mut items)?;
+        // read_run pushed exactly N items, so the conversion cannot fail.
         let array = <[T; N]>::try_from(items).map_err(|items| Error::InvalidLength {
             offset,
             length: items.len() as i64,

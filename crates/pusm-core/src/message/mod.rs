@@ -66,6 +66,41 @@ pub trait SharedLayout: Sized {
     /// The number of bytes [`write`](SharedLayout::write) will use for `self`.
     fn encoded_len(&self) -> usize;
 
+    /// Writes `items` one after another: the elements of a list or an array.
+    /// The fixed-size primitives override it to write the whole run with one
+    /// `write_bytes`; the bytes are the same.
+    #[doc(hidden)]
+    fn write_run<B: SharedBuffer + ?Sized>(
+        items: &[Self],
+        buf: &mut B,
+        offset: usize,
+    ) -> Result<usize> {
+        let mut at = offset;
+        for item in items {
+            at = item.write(buf, at)?;
+        }
+        Ok(at)
+    }
+
+    /// Reads `count` values one after another into `out`: the elements of a
+    /// list or an array. The fixed-size primitives override it to read the
+    /// run in a few `read_bytes`.
+    #[doc(hidden)]
+    fn read_run<B: SharedBuffer + ?Sized>(
+        buf: &mut B,
+        offset: usize,
+        count: usize,
+        out: &mut Vec<Self>,
+    ) -> Result<usize> {
+        let mut at = offset;
+        for _ in 0..count {
+            let (item, next) = Self::read(buf, at)?;
+            out.push(item);
+            at = next;
+        }
+        Ok(at)
+    }
+
     /// Writes the fingerprint (as an int32 with the same bits), then `self`.
     fn write_checked<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
         let next = buf.write_int32(offset, fingerprint_bits(Self::FINGERPRINT))?;
