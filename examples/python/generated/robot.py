@@ -23,10 +23,12 @@ __all__ = [
     "Action",
 ]
 
-_OBSERVATION_STEP = struct.Struct("<i?4f")
-_OBSERVATION_CORNERS = struct.Struct("<12f")
+_OBSERVATION_STEP = struct.Struct("<i?4fi")
+_OBSERVATION_CORNERS = struct.Struct("<12fi")
+_OBSERVATION_TARGET_PRESENT = struct.Struct("<?3f")
 _OBSERVATION_LAST_COMMAND = struct.Struct("<2i")
-_ACTION_COMMAND = struct.Struct("<i6f")
+_ACTION_COMMAND = struct.Struct("<i6fi")
+_ACTION_DT_PRESENT = struct.Struct("<?f")
 
 
 class Command(enum.IntEnum):
@@ -68,8 +70,13 @@ class Observation:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(
-            offset,
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(
             _OBSERVATION_STEP.pack(
                 self.step,
                 self.done,
@@ -77,33 +84,39 @@ class Observation:
                 self.position.x,
                 self.position.y,
                 self.position.z,
-            ),
+                len(self.rays),
+            )
         )
-        offset = sm.write_int32(offset, len(self.rays))
-        offset = sm.write_bytes(offset, struct.pack(f"<{len(self.rays)}f", *self.rays))
-        offset = sm.write_bytes(
-            offset,
+        parts.append(struct.pack(f"<{len(self.rays)}f", *self.rays))
+        corners = _check_len(self.corners, 4, "Observation.corners")
+        name = self.name.encode("utf-8")
+        parts.append(
             _OBSERVATION_CORNERS.pack(
-                *(
-                    value
-                    for item in _check_len(self.corners, 4, "Observation.corners")
-                    for value in (item.x, item.y, item.z)
-                ),
-            ),
+                corners[0].x,
+                corners[0].y,
+                corners[0].z,
+                corners[1].x,
+                corners[1].y,
+                corners[1].z,
+                corners[2].x,
+                corners[2].y,
+                corners[2].z,
+                corners[3].x,
+                corners[3].y,
+                corners[3].z,
+                len(name),
+            )
         )
-        offset = _write_str(sm, offset, self.name)
-        offset = sm.write_int32(offset, len(self.camera))
-        offset = sm.write_bytes(offset, self.camera)
+        parts.append(name)
+        parts.append(struct.pack("<i", len(self.camera)))
+        parts.append(self.camera)
         if self.target is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = self.target.write(sm, offset)
-        offset = sm.write_bytes(
-            offset,
-            _OBSERVATION_LAST_COMMAND.pack(self.last_command, self.team),
-        )
-        return offset
+            parts.append(
+                _OBSERVATION_TARGET_PRESENT.pack(True, self.target.x, self.target.y, self.target.z)
+            )
+        parts.append(_OBSERVATION_LAST_COMMAND.pack(self.last_command, self.team))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Observation, int]:
@@ -117,13 +130,18 @@ class Observation:
         done = values[1]
         reward = values[2]
         position = common.Vec3(*values[3:6])
-        count, offset = _read_count(sm, offset, "Observation.rays")
+        count = values[6]
+        if count < 0:
+            raise DecodeError(f"Observation.rays: negative length {count} at offset {offset - 4}")
         data, offset = sm.read_bytes(offset, 4 * count)
         rays = list(struct.unpack(f"<{count}f", data))
         data, offset = sm.read_bytes(offset, _OBSERVATION_CORNERS.size)
         values = _OBSERVATION_CORNERS.unpack(data)
         corners = [common.Vec3(*values[3 * i : 3 * i + 3]) for i in range(4)]
-        name, offset = _read_str(sm, offset, "Observation.name")
+        length = values[12]
+        if length < 0:
+            raise DecodeError(f"Observation.name: negative length {length} at offset {offset - 4}")
+        name, offset = _read_utf8(sm, offset, length, "Observation.name")
         camera, offset = _read_bytes(sm, offset, "Observation.camera")
         present, offset = sm.read_bool(offset)
         if present:
@@ -151,8 +169,9 @@ class Observation:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Observation, int]:
@@ -186,25 +205,28 @@ class Action:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(
-            offset,
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(
             _ACTION_COMMAND.pack(
                 self.command,
                 self.force.x,
                 self.force.y,
                 self.force.z,
                 *_check_len(self.gains, 3, "Action.gains"),
-            ),
+                len(self.tags),
+            )
         )
-        offset = sm.write_int32(offset, len(self.tags))
         for item in self.tags:
-            offset = _write_str(sm, offset, item)
+            _pack_str(parts, item)
         if self.dt is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = sm.write_float32(offset, self.dt)
-        return offset
+            parts.append(_ACTION_DT_PRESENT.pack(True, self.dt))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Action, int]:
@@ -217,8 +239,10 @@ class Action:
         command = _to_enum(Command, values[0], "Action.command", offset)
         force = common.Vec3(*values[1:4])
         gains = list(values[4:7])
+        count = values[7]
         offset = end
-        count, offset = _read_count(sm, offset, "Action.tags")
+        if count < 0:
+            raise DecodeError(f"Action.tags: negative length {count} at offset {offset - 4}")
         tags = []
         for _ in range(count):
             item, offset = _read_str(sm, offset, "Action.tags")
@@ -232,8 +256,9 @@ class Action:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Action, int]:
@@ -249,6 +274,14 @@ class Action:
         return cls.read(sm, offset)
 
 
+# The members of each enum this module reads, by value: a dict lookup is much
+# faster than calling the enum class.
+_ENUM_MEMBERS = {
+    Command: {member.value: member for member in Command},
+    common.Team: {member.value: member for member in common.Team},
+}
+
+
 def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
     """Reads a length or an element count; a negative one is a DecodeError."""
     count, end = sm.read_int32(offset)
@@ -260,20 +293,25 @@ def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
 def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
     """Reads an int32 byte length, then that many bytes of UTF-8."""
     length, end = _read_count(sm, offset, where)
-    data, end = sm.read_bytes(end, length)
+    return _read_utf8(sm, end, length, where)
+
+
+def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
+    """Reads ``length`` bytes of UTF-8, just after their int32 length."""
+    data, end = sm.read_bytes(offset, length)
     try:
         return str(data, "utf-8"), end
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
         ) from None
 
 
-def _write_str(sm, offset: int, value: str) -> int:
-    """Writes an int32 byte length, then the UTF-8 bytes of ``value``."""
+def _pack_str(parts: list, value: str) -> None:
+    """Appends an int32 byte length, then the UTF-8 bytes of ``value``."""
     data = value.encode("utf-8")
-    offset = sm.write_int32(offset, len(data))
-    return sm.write_bytes(offset, data)
+    parts.append(struct.pack("<i", len(data)))
+    parts.append(data)
 
 
 def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
@@ -284,12 +322,12 @@ def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
 
 def _to_enum(enum_type, value: int, where: str, offset: int):
     """The member of ``enum_type`` with this value; any other value is a DecodeError."""
-    try:
-        return enum_type(value)
-    except ValueError:
+    member = _ENUM_MEMBERS[enum_type].get(value)
+    if member is None:
         raise DecodeError(
             f"{where}: invalid value {value} at offset {offset} for enum {enum_type.__name__}"
-        ) from None
+        )
+    return member
 
 
 def _check_len(value, length: int, where: str):
@@ -298,8 +336,3 @@ def _check_len(value, length: int, where: str):
         found = "None" if value is None else f"{len(value)} elements"
         raise ValueError(f"{where} must have exactly {length} elements, found {found}")
     return value
-
-
-def _int32(value: int) -> int:
-    """The int32 with the same 32 bits as ``value`` (0 to 2**32 - 1)."""
-    return value - 0x1_0000_0000 if value >= 0x8000_0000 else value

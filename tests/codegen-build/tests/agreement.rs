@@ -214,7 +214,7 @@ fn every_generated_fingerprint_is_the_schemas() {
         shadowing::SharedMemory as "SharedMemory", shadowing::DecodeError as "DecodeError",
         shadowing::ShadowingWire as "ShadowingWire", shadowing::Locals as "Locals",
         shadowing::Segment as "Segment", shadowing::Nothing as "Nothing", shadowing::Shapes as "Shapes",
-        shadowing::Containers as "Containers",
+        shadowing::Containers as "Containers", shadowing::RunEdges as "RunEdges",
     ];
     assert_eq!(
         generated.len(),

@@ -1,11 +1,14 @@
 //! Python 3.8+: one module per schema file, dataclasses and `enum.IntEnum`s.
 //!
-//! Generated modules use the standard library only. Consecutive fixed-size
-//! fields are packed and unpacked with one precompiled module-level
-//! `struct.Struct` over a single `read_bytes`/`write_bytes`, and lists of
-//! fixed-size elements with one `struct` call per list, so a message costs a
-//! handful of calls on the memory rather than one per number. Which fields
-//! are fixed-size comes from [`Schema::fixed_size`], the layout crate's rule.
+//! Generated modules use the standard library only. A message is written
+//! with one `write_bytes`: `_pack` appends its pieces to a list, which
+//! `write` joins. Consecutive fixed-size fields are packed and unpacked with
+//! one precompiled module-level `struct.Struct`, together with the length
+//! or presence flag of the field after them, and lists of fixed-size
+//! elements with one `struct` call per list, so reading a message costs a
+//! handful of calls on the memory rather than one per number. Enum values
+//! are looked up in a dict of each enum's members. Which fields are
+//! fixed-size comes from [`Schema::fixed_size`], the layout crate's rule.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -35,12 +38,19 @@ const GENERATED_MEMBERS: &[&str] = &[
     "read_checked",
     "write_checked",
     "encoded_len",
+    "_pack",
     "FINGERPRINT",
 ];
 /// Names the class body evaluates (field defaults), which a field must not shadow.
 const CLASS_BODY_NAMES: &[&str] = &["dataclasses", "list", "self"];
 /// Locals of the generated `read` methods (besides the per-depth temporaries).
-const READ_LOCALS: &[&str] = &["cls", "sm", "offset", "data", "values", "end", "value"];
+const READ_LOCALS: &[&str] = &[
+    "cls", "sm", "offset", "data", "values", "end", "value", "length",
+];
+
+/// Fixed arrays of structs (or arrays) with at most this many numbers in
+/// all are written element by element rather than through a generator.
+const UNROLL: usize = 24;
 
 const WIDTH: usize = 99;
 const INDENT: &str = "    ";
@@ -60,12 +70,12 @@ impl Emitter for Python {
 enum Helper {
     ReadCount,
     ReadStr,
-    WriteStr,
+    ReadUtf8,
+    PackStr,
     ReadBytes,
     ReadEnum,
     ToEnum,
     CheckLen,
-    Int32,
 }
 
 /// A position in an unpacked tuple: a constant plus `stride * index` terms.
@@ -121,6 +131,8 @@ struct ModuleEmitter<'a> {
     imports: RefCell<BTreeSet<FileId>>,
     /// Whether the code calls `struct.pack`/`struct.unpack` directly.
     uses_struct: RefCell<bool>,
+    /// The enums `_to_enum` converts to, as the module refers to them, in first-use order.
+    enums: RefCell<Vec<String>>,
 }
 
 impl<'a> ModuleEmitter<'a> {
@@ -132,6 +144,7 @@ impl<'a> ModuleEmitter<'a> {
             helpers: RefCell::new(BTreeSet::new()),
             imports: RefCell::new(BTreeSet::new()),
             uses_struct: RefCell::new(false),
+            enums: RefCell::new(Vec::new()),
         }
     }
 
@@ -213,6 +226,22 @@ impl<'a> ModuleEmitter<'a> {
         }
         let mut out = w.finish();
         out.push_str(&body);
+        let enums = self.enums.borrow();
+        if !enums.is_empty() {
+            out.push_str("\n\n");
+            out.push_str(
+                "# The members of each enum this module reads, by value: a dict lookup is much\n",
+            );
+            out.push_str("# faster than calling the enum class.\n");
+            out.push_str("_ENUM_MEMBERS = {\n");
+            for class in enums.iter() {
+                let _ = writeln!(
+                    out,
+                    "    {class}: {{member.value: member for member in {class}}},"
+                );
+            }
+            out.push_str("}\n");
+        }
         for helper in self.helpers.borrow().iter() {
             out.push_str("\n\n");
             out.push_str(helper_source(*helper));
@@ -285,22 +314,46 @@ impl<'a> ModuleEmitter<'a> {
         w.line("def write(self, sm, offset: int) -> int:");
         w.indent();
         w.line("\"\"\"Writes this message at ``offset``; returns the offset just past it.\"\"\"");
+        if self.schema.fixed_size(&item_type(self.file, index)) == Some(0) {
+            // Nothing goes on the wire: no call on the memory.
+            if !def.fields.is_empty() {
+                w.line("self._pack([])  # nothing to write, but fixed arrays are checked");
+            }
+            w.line("return offset");
+        } else {
+            w.line("parts = []");
+            w.line("self._pack(parts)");
+            w.line("return sm.write_bytes(offset, b\"\".join(parts))");
+        }
+        w.dedent();
+
+        // _pack
+        w.line("");
+        w.line("def _pack(self, parts: list) -> None:");
+        w.indent();
+        w.line("\"\"\"Appends the encoding of this message to ``parts``, piece by piece.\"\"\"");
+        // The length or presence flag of a field that follows a run, packed
+        // with the run: `Some(encoded string local or "")` once packed.
+        let mut prefixed: Option<String> = None;
         for segment in self.segments(def) {
             match segment {
-                Segment::Run(range) => self.write_run(w, def, &class, &attrs, range),
+                Segment::Run(range) => {
+                    prefixed = self.pack_run(w, def, &class, &attrs, range);
+                }
                 Segment::Single(i) => {
                     let place = format!("{class}.{}", attrs[i]);
-                    self.write_var(
-                        w,
-                        &def.fields[i].ty,
-                        &format!("self.{}", attrs[i]),
-                        0,
-                        &place,
-                    );
+                    let expr = format!("self.{}", attrs[i]);
+                    match (prefixed.take(), &def.fields[i].ty) {
+                        (Some(encoded), TypeRef::String) => {
+                            w.line(format!("parts.append({encoded})"));
+                        }
+                        (Some(_), TypeRef::Bytes) => w.line(format!("parts.append({expr})")),
+                        (Some(_), ty) => self.pack_rest(w, ty, &expr, &place),
+                        (None, ty) => self.pack_var(w, ty, &expr, 0, &place),
+                    }
                 }
             }
         }
-        w.line("return offset");
         w.dedent();
 
         // read
@@ -314,12 +367,20 @@ impl<'a> ModuleEmitter<'a> {
         w.line("");
         w.line("Raises ``DecodeError`` when the bytes are not a valid message.");
         w.line("\"\"\"");
+        let mut prefixed = false;
         for segment in self.segments(def) {
             match segment {
-                Segment::Run(range) => self.read_run(w, def, &class, &attrs, &locals, range),
+                Segment::Run(range) => {
+                    prefixed = self.read_run(w, def, &class, &attrs, &locals, range);
+                }
                 Segment::Single(i) => {
                     let place = format!("{class}.{}", attrs[i]);
-                    self.read_var(w, &def.fields[i].ty, &locals[i], 0, &place);
+                    let ty = &def.fields[i].ty;
+                    if std::mem::take(&mut prefixed) {
+                        self.read_rest(w, ty, &locals[i], &place);
+                    } else {
+                        self.read_var(w, ty, &locals[i], 0, &place);
+                    }
                 }
             }
         }
@@ -335,13 +396,14 @@ impl<'a> ModuleEmitter<'a> {
         w.dedent();
 
         // checked
-        self.helpers.borrow_mut().insert(Helper::Int32);
+        *self.uses_struct.borrow_mut() = true;
         w.line("");
         w.line("def write_checked(self, sm, offset: int) -> int:");
         w.indent();
         w.line("\"\"\"Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message.\"\"\"");
-        w.line("offset = sm.write_int32(offset, _int32(self.FINGERPRINT))");
-        w.line("return self.write(sm, offset)");
+        w.line("parts = [struct.pack(\"<I\", self.FINGERPRINT)]");
+        w.line("self._pack(parts)");
+        w.line("return sm.write_bytes(offset, b\"\".join(parts))");
         w.dedent();
         w.line("");
         w.line("@classmethod");
@@ -384,33 +446,17 @@ impl<'a> ModuleEmitter<'a> {
         segments
     }
 
-    fn write_run(
+    /// Appends a run of fixed-size fields, and the length or presence flag
+    /// of the field after it, if any: then returns `Some` (with the local
+    /// holding the encoded string when that field is a string).
+    fn pack_run(
         &self,
         w: &mut Writer,
         def: &StructDef,
         class: &str,
         attrs: &[String],
         range: std::ops::Range<usize>,
-    ) {
-        if range.len() == 1 && is_scalar(self.schema, &def.fields[range.start].ty) {
-            let i = range.start;
-            let place = format!("{class}.{}", attrs[i]);
-            self.write_var(
-                w,
-                &def.fields[i].ty,
-                &format!("self.{}", attrs[i]),
-                0,
-                &place,
-            );
-            return;
-        }
-        let args: Vec<String> = range
-            .clone()
-            .flat_map(|i| {
-                let place = format!("{class}.{}", attrs[i]);
-                self.flatten(&def.fields[i].ty, &format!("self.{}", attrs[i]), 0, &place)
-            })
-            .collect();
+    ) -> Option<String> {
         let total: usize = range
             .clone()
             .filter_map(|i| self.schema.fixed_size(&def.fields[i].ty))
@@ -426,27 +472,78 @@ impl<'a> ModuleEmitter<'a> {
                     ));
                 }
             }
-            return;
+            return None;
+        }
+        let mut args = Vec::new();
+        for i in range.clone() {
+            let ty = &def.fields[i].ty;
+            let place = format!("{class}.{}", attrs[i]);
+            let expr = format!("self.{}", attrs[i]);
+            match ty {
+                // A short array of structs or arrays: checked once, then
+                // unrolled (much faster than a generator over its elements).
+                TypeRef::Array(element, len)
+                    if !is_scalar(self.schema, element)
+                        && self.schema.fixed_size(ty).is_some_and(|size| size > 0)
+                        && self.codes(std::slice::from_ref(ty)).len() <= UNROLL =>
+                {
+                    self.need(Helper::CheckLen);
+                    let local = pack_local(&attrs[i], &self.reserved_pack_names());
+                    w.line(format!("{local} = _check_len({expr}, {len}, \"{place}\")"));
+                    for k in 0..*len {
+                        args.extend(self.flatten(element, &format!("{local}[{k}]"), 1, &place));
+                    }
+                }
+                _ => args.extend(self.flatten(ty, &expr, 0, &place)),
+            }
+        }
+        let mut prefixed = None;
+        if let Some(next) = self.prefixed_field(def, &range) {
+            let expr = format!("self.{}", attrs[next]);
+            prefixed = Some(String::new());
+            args.push(match &def.fields[next].ty {
+                TypeRef::String => {
+                    let local = pack_local(&attrs[next], &self.reserved_pack_names());
+                    w.line(format!("{local} = {expr}.encode(\"utf-8\")"));
+                    prefixed = Some(local.clone());
+                    format!("len({local})")
+                }
+                TypeRef::Optional(_) => format!("{expr} is not None"),
+                _ => format!("len({expr})"),
+            });
         }
         let name = self.run_struct(def, class, attrs, &range);
-        self.write_packed(w, &name, &args);
+        self.append_packed(w, &name, &args);
+        prefixed
     }
 
-    /// `offset = sm.write_bytes(offset, NAME.pack(args))`, wrapped when long.
-    fn write_packed(&self, w: &mut Writer, name: &str, args: &[String]) {
-        let indent = w.indentation().len();
-        let one_line = format!(
-            "offset = sm.write_bytes(offset, {name}.pack({}))",
-            args.join(", ")
+    /// The field after `range` when its int32 length or bool presence flag
+    /// travels with the run (read and written with it): a run that is not
+    /// empty, followed by a string, bytes, list or optional.
+    fn prefixed_field(&self, def: &StructDef, range: &std::ops::Range<usize>) -> Option<usize> {
+        let size: usize = def.fields[range.clone()]
+            .iter()
+            .filter_map(|field| self.schema.fixed_size(&field.ty))
+            .sum();
+        let next = def.fields.get(range.end)?;
+        let has_prefix = matches!(
+            next.ty,
+            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_)
         );
+        (size > 0 && has_prefix).then_some(range.end)
+    }
+
+    /// `parts.append(NAME.pack(args))`, wrapped when long.
+    fn append_packed(&self, w: &mut Writer, name: &str, args: &[String]) {
+        let indent = w.indentation().len();
+        let one_line = format!("parts.append({name}.pack({}))", args.join(", "));
         if indent + one_line.len() <= WIDTH {
             w.line(one_line);
             return;
         }
-        w.line("offset = sm.write_bytes(");
+        w.line("parts.append(");
         w.indent();
-        w.line("offset,");
-        let one_line = format!("{name}.pack({}),", args.join(", "));
+        let one_line = format!("{name}.pack({})", args.join(", "));
         if indent + INDENT.len() + one_line.len() <= WIDTH {
             w.line(one_line);
         } else {
@@ -460,7 +557,7 @@ impl<'a> ModuleEmitter<'a> {
                 }
             }
             w.dedent();
-            w.line("),");
+            w.line(")");
         }
         w.dedent();
         w.line(")");
@@ -474,13 +571,14 @@ impl<'a> ModuleEmitter<'a> {
         attrs: &[String],
         locals: &[String],
         range: std::ops::Range<usize>,
-    ) {
+    ) -> bool {
         let fields = &def.fields[range.clone()];
-        if range.len() == 1 && is_scalar(self.schema, &fields[0].ty) {
+        let next = self.prefixed_field(def, &range);
+        if next.is_none() && range.len() == 1 && is_scalar(self.schema, &fields[0].ty) {
             let i = range.start;
             let place = format!("{class}.{}", attrs[i]);
             self.read_var(w, &def.fields[i].ty, &locals[i], 0, &place);
-            return;
+            return false;
         }
         let total: usize = fields
             .iter()
@@ -500,12 +598,19 @@ impl<'a> ModuleEmitter<'a> {
                 );
                 w.line(format!("{} = {value}", locals[i]));
             }
-            return;
+            return false;
         }
+        // The local the length or presence flag of the next field goes in.
+        let prefix = next.map(|next| match def.fields[next].ty {
+            TypeRef::String | TypeRef::Bytes => "length".to_owned(),
+            TypeRef::List(_) => "count".to_owned(),
+            _ => "present".to_owned(),
+        });
         let name = self.run_struct(def, class, attrs, &range);
         if fields.iter().all(|field| is_direct(&field.ty)) {
             w.line(format!("data, offset = sm.read_bytes(offset, {name}.size)"));
-            let targets: Vec<String> = range.map(|i| locals[i].clone()).collect();
+            let mut targets: Vec<String> = range.map(|i| locals[i].clone()).collect();
+            targets.extend(prefix.clone());
             let one_line = format!("{} = {name}.unpack(data)", targets.join(", "));
             if w.indentation().len() + one_line.len() <= WIDTH {
                 w.line(one_line);
@@ -516,7 +621,8 @@ impl<'a> ModuleEmitter<'a> {
                 }
                 w.line(format!(") = {name}.unpack(data)"));
             }
-            return;
+            self.check_prefix(w, def, attrs, class, next);
+            return next.is_some();
         }
         let has_enums = fields.iter().any(|field| self.contains_enum(&field.ty));
         if has_enums {
@@ -534,7 +640,8 @@ impl<'a> ModuleEmitter<'a> {
                     .map(|field| field.ty.clone())
                     .collect::<Vec<_>>(),
             )
-            .len();
+            .len()
+            + usize::from(prefix.is_some());
         for i in range {
             let ty = &def.fields[i].ty;
             let place = format!("{class}.{}", attrs[i]);
@@ -548,9 +655,44 @@ impl<'a> ModuleEmitter<'a> {
             pos = pos.plus(self.codes(std::slice::from_ref(ty)).len());
             byte_offset += self.schema.fixed_size(ty).unwrap_or(0);
         }
+        if let Some(prefix) = &prefix {
+            w.line(format!("{prefix} = values[{}]", pos.render()));
+        }
         if has_enums {
             w.line("offset = end");
         }
+        self.check_prefix(w, def, attrs, class, next);
+        next.is_some()
+    }
+
+    /// After a run read with the int32 length of the next field: the check
+    /// that it is not negative.
+    fn check_prefix(
+        &self,
+        w: &mut Writer,
+        def: &StructDef,
+        attrs: &[String],
+        class: &str,
+        next: Option<usize>,
+    ) {
+        let Some(next) = next else { return };
+        let local = match def.fields[next].ty {
+            TypeRef::String | TypeRef::Bytes => "length",
+            TypeRef::List(_) => "count",
+            _ => return,
+        };
+        let place = format!("{class}.{}", attrs[next]);
+        w.line(format!("if {local} < 0:"));
+        w.indent();
+        let message = format!("f\"{place}: negative length {{{local}}} at offset {{offset - 4}}\"");
+        if w.indentation().len() + message.len() + "raise DecodeError()".len() <= WIDTH {
+            w.line(format!("raise DecodeError({message})"));
+        } else {
+            w.line("raise DecodeError(");
+            w.line(format!("{INDENT}{message}"));
+            w.line(")");
+        }
+        w.dedent();
     }
 
     /// The module-level `struct.Struct` of a run of fields.
@@ -565,6 +707,15 @@ impl<'a> ModuleEmitter<'a> {
             .iter()
             .map(|field| field.ty.clone())
             .collect();
+        let mut codes = self.codes(&types);
+        match self
+            .prefixed_field(def, range)
+            .map(|next| &def.fields[next].ty)
+        {
+            Some(TypeRef::Optional(_)) => codes.push('?'),
+            Some(_) => codes.push('i'),
+            None => {}
+        }
         let hint = if range.len() == def.fields.len() {
             format!("_{}", screaming(class))
         } else {
@@ -574,7 +725,7 @@ impl<'a> ModuleEmitter<'a> {
                 attrs[range.start].trim_end_matches('_').to_uppercase()
             )
         };
-        self.struct_const(&hint, &self.format(&types))
+        self.struct_const(&hint, &run_length(&codes))
     }
 
     /// A module-level `struct.Struct` for `format`, named `hint` (made
@@ -618,7 +769,7 @@ impl<'a> ModuleEmitter<'a> {
             TypeRef::Named(id) => match self.schema.item(*id) {
                 Item::Enum(_) => {
                     self.need(Helper::ReadEnum);
-                    let class = self.class_ref(*id);
+                    let class = self.enum_ref(*id);
                     w.line(format!(
                         "{target}, offset = _read_enum(sm, offset, {class}, \"{place}\")"
                     ));
@@ -680,86 +831,7 @@ impl<'a> ModuleEmitter<'a> {
                 w.line(format!(
                     "{count}, offset = _read_count(sm, offset, \"{place}\")"
                 ));
-                match self.schema.fixed_size(element) {
-                    Some(0) => {
-                        let value = self.build(
-                            element,
-                            "()",
-                            &Pos::default(),
-                            None,
-                            depth + 1,
-                            place,
-                            "offset",
-                        );
-                        w.line(format!("{target} = [{value} for _ in range({count})]"));
-                    }
-                    Some(size) if is_direct(element) => {
-                        *self.uses_struct.borrow_mut() = true;
-                        let code = self.codes(std::slice::from_ref(element));
-                        let length = if size == 1 {
-                            count.clone()
-                        } else {
-                            format!("{size} * {count}")
-                        };
-                        w.line(format!("data, offset = sm.read_bytes(offset, {length})"));
-                        w.line(format!(
-                            "{target} = list(struct.unpack(f\"<{{{count}}}{code}\", data))"
-                        ));
-                    }
-                    Some(size) if self.is_enum(element) => {
-                        *self.uses_struct.borrow_mut() = true;
-                        self.need(Helper::ToEnum);
-                        let TypeRef::Named(id) = &**element else {
-                            unreachable!("an enum is named")
-                        };
-                        let class = self.class_ref(*id);
-                        w.line(format!(
-                            "data, end = sm.read_bytes(offset, {size} * {count})"
-                        ));
-                        let value = format!(
-                            "[_to_enum({class}, value, \"{place}\", offset) for value in struct.unpack(f\"<{{{count}}}i\", data)]"
-                        );
-                        w.lines(assign_lines(target, &value, w.indentation().len()));
-                        w.line("offset = end");
-                    }
-                    Some(_) => {
-                        let name = self.element_struct(element, place);
-                        let enums = self.contains_enum(element);
-                        if enums {
-                            w.line(format!(
-                                "data, end = sm.read_bytes(offset, {name}.size * {count})"
-                            ));
-                        } else {
-                            w.line(format!(
-                                "data, offset = sm.read_bytes(offset, {name}.size * {count})"
-                            ));
-                        }
-                        let total = self.codes(std::slice::from_ref(&**element)).len();
-                        let value = self.build(
-                            element,
-                            "values",
-                            &Pos::default(),
-                            Some(total),
-                            depth + 1,
-                            place,
-                            "offset",
-                        );
-                        let value = format!("[{value} for values in {name}.iter_unpack(data)]");
-                        w.lines(assign_lines(target, &value, w.indentation().len()));
-                        if enums {
-                            w.line("offset = end");
-                        }
-                    }
-                    None => {
-                        let item = format!("item{suffix}");
-                        w.line(format!("{target} = []"));
-                        w.line(format!("for _ in range({count}):"));
-                        w.indent();
-                        self.read_var(w, element, &item, depth + 1, place);
-                        w.line(format!("{target}.append({item})"));
-                        w.dedent();
-                    }
-                }
+                self.read_items(w, element, target, &count, depth, place);
             }
             TypeRef::Optional(inner) => {
                 let present = format!("present{suffix}");
@@ -774,28 +846,155 @@ impl<'a> ModuleEmitter<'a> {
         }
     }
 
-    /// Statements that write `expr` (of type `ty`) at `offset`.
-    fn write_var(&self, w: &mut Writer, ty: &TypeRef, expr: &str, depth: usize, place: &str) {
+    /// Statements that read `count` elements into the list `target`.
+    fn read_items(
+        &self,
+        w: &mut Writer,
+        element: &TypeRef,
+        target: &str,
+        count: &str,
+        depth: usize,
+        place: &str,
+    ) {
+        let suffix = if depth == 0 {
+            String::new()
+        } else {
+            depth.to_string()
+        };
+        match self.schema.fixed_size(element) {
+            Some(0) => {
+                let value = self.build(
+                    element,
+                    "()",
+                    &Pos::default(),
+                    None,
+                    depth + 1,
+                    place,
+                    "offset",
+                );
+                w.line(format!("{target} = [{value} for _ in range({count})]"));
+            }
+            Some(size) if is_direct(element) => {
+                *self.uses_struct.borrow_mut() = true;
+                let code = self.codes(std::slice::from_ref(element));
+                let length = if size == 1 {
+                    count.to_owned()
+                } else {
+                    format!("{size} * {count}")
+                };
+                w.line(format!("data, offset = sm.read_bytes(offset, {length})"));
+                w.line(format!(
+                    "{target} = list(struct.unpack(f\"<{{{count}}}{code}\", data))"
+                ));
+            }
+            Some(size) if self.is_enum(element) => {
+                *self.uses_struct.borrow_mut() = true;
+                self.need(Helper::ToEnum);
+                let TypeRef::Named(id) = element else {
+                    unreachable!("an enum is named")
+                };
+                let class = self.enum_ref(*id);
+                w.line(format!(
+                    "data, end = sm.read_bytes(offset, {size} * {count})"
+                ));
+                let value = format!(
+                    "[_to_enum({class}, value, \"{place}\", offset) for value in struct.unpack(f\"<{{{count}}}i\", data)]"
+                );
+                w.lines(assign_lines(target, &value, w.indentation().len()));
+                w.line("offset = end");
+            }
+            Some(_) => {
+                let name = self.element_struct(element, place);
+                let enums = self.contains_enum(element);
+                if enums {
+                    w.line(format!(
+                        "data, end = sm.read_bytes(offset, {name}.size * {count})"
+                    ));
+                } else {
+                    w.line(format!(
+                        "data, offset = sm.read_bytes(offset, {name}.size * {count})"
+                    ));
+                }
+                let total = self.codes(std::slice::from_ref(element)).len();
+                let value = self.build(
+                    element,
+                    "values",
+                    &Pos::default(),
+                    Some(total),
+                    depth + 1,
+                    place,
+                    "offset",
+                );
+                let value = format!("[{value} for values in {name}.iter_unpack(data)]");
+                w.lines(assign_lines(target, &value, w.indentation().len()));
+                if enums {
+                    w.line("offset = end");
+                }
+            }
+            None => {
+                let item = format!("item{suffix}");
+                w.line(format!("{target} = []"));
+                w.line(format!("for _ in range({count}):"));
+                w.indent();
+                self.read_var(w, element, &item, depth + 1, place);
+                w.line(format!("{target}.append({item})"));
+                w.dedent();
+            }
+        }
+    }
+
+    /// Statements that read the rest of a field whose length or presence flag
+    /// was read with the run before it, into `length`, `count` or `present`.
+    fn read_rest(&self, w: &mut Writer, ty: &TypeRef, target: &str, place: &str) {
+        match ty {
+            TypeRef::String => {
+                self.need(Helper::ReadUtf8);
+                w.line(format!(
+                    "{target}, offset = _read_utf8(sm, offset, length, \"{place}\")"
+                ));
+            }
+            TypeRef::Bytes => w.line(format!("{target}, offset = sm.read_bytes(offset, length)")),
+            TypeRef::List(element) => self.read_items(w, element, target, "count", 0, place),
+            TypeRef::Optional(inner) => {
+                w.line("if present:");
+                w.indent();
+                self.read_var(w, inner, target, 1, place);
+                w.dedent();
+                w.line("else:");
+                w.line(format!("    {target} = None"));
+            }
+            _ => unreachable!("only strings, bytes, lists and optionals have a prefix"),
+        }
+    }
+
+    /// Statements that append the encoding of `expr` (of type `ty`) to `parts`.
+    fn pack_var(&self, w: &mut Writer, ty: &TypeRef, expr: &str, depth: usize, place: &str) {
         let suffix = if depth == 0 {
             String::new()
         } else {
             depth.to_string()
         };
         match ty {
-            TypeRef::Bool => w.line(format!("offset = sm.write_bool(offset, {expr})")),
-            TypeRef::Int32 => w.line(format!("offset = sm.write_int32(offset, {expr})")),
-            TypeRef::Float32 => w.line(format!("offset = sm.write_float32(offset, {expr})")),
+            TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32 => {
+                *self.uses_struct.borrow_mut() = true;
+                let code = self.codes(std::slice::from_ref(ty));
+                append_call(w, &format!("struct.pack(\"<{code}\", {expr})"));
+            }
             TypeRef::String => {
-                self.need(Helper::WriteStr);
-                w.line(format!("offset = _write_str(sm, offset, {expr})"));
+                self.need(Helper::PackStr);
+                w.line(format!("_pack_str(parts, {expr})"));
             }
             TypeRef::Bytes => {
-                w.line(format!("offset = sm.write_int32(offset, len({expr}))"));
-                w.line(format!("offset = sm.write_bytes(offset, {expr})"));
+                *self.uses_struct.borrow_mut() = true;
+                append_call(w, &format!("struct.pack(\"<i\", len({expr}))"));
+                append_call(w, expr);
             }
             TypeRef::Named(id) => match self.schema.item(*id) {
-                Item::Enum(_) => w.line(format!("offset = sm.write_int32(offset, {expr})")),
-                Item::Struct(_) => w.line(format!("offset = {expr}.write(sm, offset)")),
+                Item::Enum(_) => {
+                    *self.uses_struct.borrow_mut() = true;
+                    append_call(w, &format!("struct.pack(\"<i\", {expr})"));
+                }
+                Item::Struct(_) => w.line(format!("{expr}._pack(parts)")),
             },
             TypeRef::Array(element, len) => {
                 if self.schema.fixed_size(ty).is_some() {
@@ -804,7 +1003,7 @@ impl<'a> ModuleEmitter<'a> {
                         &self.array_hint(place),
                         &self.format(std::slice::from_ref(ty)),
                     );
-                    self.write_packed(w, &name, &args);
+                    self.append_packed(w, &name, &args);
                     return;
                 }
                 self.need(Helper::CheckLen);
@@ -813,47 +1012,98 @@ impl<'a> ModuleEmitter<'a> {
                     "for {item} in _check_len({expr}, {len}, \"{place}\"):"
                 ));
                 w.indent();
-                self.write_var(w, element, &item, depth + 1, place);
+                self.pack_var(w, element, &item, depth + 1, place);
                 w.dedent();
             }
             TypeRef::List(element) => {
-                w.line(format!("offset = sm.write_int32(offset, len({expr}))"));
-                match self.schema.fixed_size(element) {
-                    Some(0) => {}
-                    Some(_) if is_direct(element) || self.is_enum(element) => {
-                        *self.uses_struct.borrow_mut() = true;
-                        let code = self.codes(std::slice::from_ref(element));
-                        let value = format!("struct.pack(f\"<{{len({expr})}}{code}\", *{expr})");
-                        write_bytes_call(w, &value);
-                    }
-                    Some(_) => {
-                        let name = self.element_struct(element, place);
-                        let item = format!("item{suffix}");
-                        let args = self.flatten(element, &item, depth + 1, place);
-                        let value = format!(
-                            "b\"\".join([{name}.pack({}) for {item} in {expr}])",
-                            args.join(", ")
-                        );
-                        write_bytes_call(w, &value);
-                    }
-                    None => {
-                        let item = format!("item{suffix}");
-                        w.line(format!("for {item} in {expr}:"));
-                        w.indent();
-                        self.write_var(w, element, &item, depth + 1, place);
-                        w.dedent();
-                    }
+                *self.uses_struct.borrow_mut() = true;
+                let size = self.schema.fixed_size(element).unwrap_or(0);
+                if size > 0 && (is_direct(element) || self.is_enum(element)) {
+                    // The count and the elements in one `struct` call.
+                    let code = self.codes(std::slice::from_ref(element));
+                    append_call(
+                        w,
+                        &format!("struct.pack(f\"<i{{len({expr})}}{code}\", len({expr}), *{expr})"),
+                    );
+                } else {
+                    append_call(w, &format!("struct.pack(\"<i\", len({expr}))"));
+                    self.pack_items(w, element, expr, depth, place);
                 }
             }
             TypeRef::Optional(inner) => {
                 w.line(format!("if {expr} is None:"));
-                w.line("    offset = sm.write_bool(offset, False)");
+                w.line("    parts.append(b\"\\x00\")");
                 w.line("else:");
                 w.indent();
-                w.line("offset = sm.write_bool(offset, True)");
-                self.write_var(w, inner, expr, depth + 1, place);
+                match self.schema.fixed_size(inner) {
+                    // The presence flag and the value in one `struct` call.
+                    Some(size) if size > 0 => {
+                        let mut args = vec!["True".to_owned()];
+                        args.extend(self.flatten(inner, expr, depth + 1, place));
+                        let format = format!("?{}", self.format(std::slice::from_ref(inner)));
+                        let hint = format!("{}_PRESENT", self.array_hint(place));
+                        let name = self.struct_const(&hint, &format);
+                        self.append_packed(w, &name, &args);
+                    }
+                    _ => {
+                        w.line("parts.append(b\"\\x01\")");
+                        self.pack_var(w, inner, expr, depth + 1, place);
+                    }
+                }
                 w.dedent();
             }
+        }
+    }
+
+    /// Statements that append the elements of the list `expr`, not its count.
+    fn pack_items(&self, w: &mut Writer, element: &TypeRef, expr: &str, depth: usize, place: &str) {
+        let item = if depth == 0 {
+            "item".to_owned()
+        } else {
+            format!("item{depth}")
+        };
+        match self.schema.fixed_size(element) {
+            Some(0) => {}
+            Some(_) if is_direct(element) || self.is_enum(element) => {
+                *self.uses_struct.borrow_mut() = true;
+                let code = self.codes(std::slice::from_ref(element));
+                append_call(
+                    w,
+                    &format!("struct.pack(f\"<{{len({expr})}}{code}\", *{expr})"),
+                );
+            }
+            Some(_) => {
+                let name = self.element_struct(element, place);
+                let args = self.flatten(element, &item, depth + 1, place);
+                let value = format!("[{name}.pack({}) for {item} in {expr}]", args.join(", "));
+                let mut lines = explode(&value, w.indentation().len() + 13);
+                lines[0] = format!("parts.extend({}", lines[0]);
+                if let Some(last) = lines.last_mut() {
+                    last.push(')');
+                }
+                w.lines(lines);
+            }
+            None => {
+                w.line(format!("for {item} in {expr}:"));
+                w.indent();
+                self.pack_var(w, element, &item, depth + 1, place);
+                w.dedent();
+            }
+        }
+    }
+
+    /// Statements that append the rest of a list or optional field whose
+    /// count or presence flag was packed with the run before it.
+    fn pack_rest(&self, w: &mut Writer, ty: &TypeRef, expr: &str, place: &str) {
+        match ty {
+            TypeRef::List(element) => self.pack_items(w, element, expr, 0, place),
+            TypeRef::Optional(inner) => {
+                w.line(format!("if {expr} is not None:"));
+                w.indent();
+                self.pack_var(w, inner, expr, 1, place);
+                w.dedent();
+            }
+            _ => unreachable!("strings and bytes are appended by the caller"),
         }
     }
 
@@ -944,7 +1194,7 @@ impl<'a> ModuleEmitter<'a> {
                     self.need(Helper::ToEnum);
                     format!(
                         "_to_enum({}, {values}[{}], \"{place}\", {at})",
-                        self.class_ref(*id),
+                        self.enum_ref(*id),
                         pos.render()
                     )
                 }
@@ -979,7 +1229,7 @@ impl<'a> ModuleEmitter<'a> {
                     self.need(Helper::ToEnum);
                     return format!(
                         "[_to_enum({}, value, \"{place}\", {at}) for value in {}]",
-                        self.class_ref(*id),
+                        self.enum_ref(*id),
                         slice(values, pos, *len, total)
                     );
                 }
@@ -1006,21 +1256,7 @@ impl<'a> ModuleEmitter<'a> {
     /// The `struct` format of a sequence of fixed-size types, run-length
     /// encoded (`i?f3f`).
     fn format(&self, types: &[TypeRef]) -> String {
-        let codes = self.codes(types);
-        let mut out = String::new();
-        let mut chars = codes.chars().peekable();
-        while let Some(code) = chars.next() {
-            let mut count = 1;
-            while chars.peek() == Some(&code) {
-                chars.next();
-                count += 1;
-            }
-            if count > 1 {
-                let _ = write!(out, "{count}");
-            }
-            out.push(code);
-        }
-        out
+        run_length(&self.codes(types))
     }
 
     /// One `struct` code per value of a fixed-size type (`?` bool, `i` int32
@@ -1153,6 +1389,17 @@ impl<'a> ModuleEmitter<'a> {
         }
     }
 
+    /// An enum that `_to_enum` converts to, by the name that reaches it from
+    /// this module; its members go in `_ENUM_MEMBERS`.
+    fn enum_ref(&self, id: TypeId) -> String {
+        let class = self.class_ref(id);
+        let mut enums = self.enums.borrow_mut();
+        if !enums.contains(&class) {
+            enums.push(class.clone());
+        }
+        class
+    }
+
     /// The attribute names of the fields of `def`, a struct of `file`.
     fn attrs(&self, file: FileId, def: &StructDef) -> Vec<String> {
         let mut taken: BTreeSet<String> = GENERATED_MEMBERS
@@ -1172,6 +1419,20 @@ impl<'a> ModuleEmitter<'a> {
                 name
             })
             .collect()
+    }
+
+    /// Names a local of `_pack` must not take: its parameters and the
+    /// globals and builtins it refers to.
+    fn reserved_pack_names(&self) -> BTreeSet<String> {
+        let mut names: BTreeSet<String> = ["self", "parts", "struct", "len", "True"]
+            .iter()
+            .map(|name| (*name).to_owned())
+            .chain(self.reachable_modules(self.file))
+            .collect();
+        for item in &self.schema.file(self.file).items {
+            names.insert(python_class(item.name()));
+        }
+        names
     }
 
     /// The module names of every file `file` imports, directly or not.
@@ -1194,7 +1455,11 @@ impl<'a> ModuleEmitter<'a> {
         let mut helpers = self.helpers.borrow_mut();
         helpers.insert(helper);
         match helper {
-            Helper::ReadStr | Helper::ReadBytes => {
+            Helper::ReadStr => {
+                helpers.insert(Helper::ReadCount);
+                helpers.insert(Helper::ReadUtf8);
+            }
+            Helper::ReadBytes => {
                 helpers.insert(Helper::ReadCount);
             }
             Helper::ReadEnum => {
@@ -1210,6 +1475,24 @@ enum Segment {
     Run(std::ops::Range<usize>),
     /// One variable-size field.
     Single(usize),
+}
+
+/// `codes` run-length encoded as a `struct` format (`i?ff` -> `i?2f`).
+fn run_length(codes: &str) -> String {
+    let mut out = String::new();
+    let mut chars = codes.chars().peekable();
+    while let Some(code) = chars.next() {
+        let mut count = 1;
+        while chars.peek() == Some(&code) {
+            chars.next();
+            count += 1;
+        }
+        if count > 1 {
+            let _ = write!(out, "{count}");
+        }
+        out.push(code);
+    }
+    out
 }
 
 /// bool, int32 or float32: one value, no conversion.
@@ -1289,6 +1572,20 @@ fn read_locals(attrs: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The local of `_pack` that holds the checked value of the field `attr`:
+/// `attr`, escaped when it is reserved or looks like a generator's variable.
+fn pack_local(attr: &str, reserved: &BTreeSet<String>) -> String {
+    let is_temporary = ["item", "value"].iter().any(|prefix| {
+        attr.strip_prefix(prefix)
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+    });
+    if is_temporary || reserved.contains(attr) {
+        unique(format!("{attr}_"), reserved)
+    } else {
+        attr.to_owned()
+    }
+}
+
 /// A starred generator argument (`*(a for b in c for d in e)`) over several
 /// lines, one clause per line, as Black formats it; other arguments unchanged.
 fn wrap_generator(arg: &str) -> Vec<String> {
@@ -1332,20 +1629,16 @@ fn wrap_generator(arg: &str) -> Vec<String> {
     lines
 }
 
-/// `offset = sm.write_bytes(offset, value)`, wrapped when long.
-fn write_bytes_call(w: &mut Writer, value: &str) {
-    let one_line = format!("offset = sm.write_bytes(offset, {value})");
+/// `parts.append(value)`, wrapped when long.
+fn append_call(w: &mut Writer, value: &str) {
+    let one_line = format!("parts.append({value})");
     if w.indentation().len() + one_line.len() <= WIDTH {
         w.line(one_line);
         return;
     }
-    w.line("offset = sm.write_bytes(");
+    w.line("parts.append(");
     w.indent();
-    w.line("offset,");
-    let mut lines = explode(value, w.indentation().len());
-    if let Some(last) = lines.last_mut() {
-        last.push(',');
-    }
+    let lines = explode(value, w.indentation().len());
     w.lines(lines);
     w.dedent();
     w.line(")");
@@ -1492,21 +1785,27 @@ fn helper_source(helper: Helper) -> &'static str {
             r#"def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
     """Reads an int32 byte length, then that many bytes of UTF-8."""
     length, end = _read_count(sm, offset, where)
-    data, end = sm.read_bytes(end, length)
+    return _read_utf8(sm, end, length, where)
+"#
+        }
+        Helper::ReadUtf8 => {
+            r#"def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
+    """Reads ``length`` bytes of UTF-8, just after their int32 length."""
+    data, end = sm.read_bytes(offset, length)
     try:
         return str(data, "utf-8"), end
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
         ) from None
 "#
         }
-        Helper::WriteStr => {
-            r#"def _write_str(sm, offset: int, value: str) -> int:
-    """Writes an int32 byte length, then the UTF-8 bytes of ``value``."""
+        Helper::PackStr => {
+            r#"def _pack_str(parts: list, value: str) -> None:
+    """Appends an int32 byte length, then the UTF-8 bytes of ``value``."""
     data = value.encode("utf-8")
-    offset = sm.write_int32(offset, len(data))
-    return sm.write_bytes(offset, data)
+    parts.append(struct.pack("<i", len(data)))
+    parts.append(data)
 "#
         }
         Helper::ReadBytes => {
@@ -1526,12 +1825,12 @@ fn helper_source(helper: Helper) -> &'static str {
         Helper::ToEnum => {
             r#"def _to_enum(enum_type, value: int, where: str, offset: int):
     """The member of ``enum_type`` with this value; any other value is a DecodeError."""
-    try:
-        return enum_type(value)
-    except ValueError:
+    member = _ENUM_MEMBERS[enum_type].get(value)
+    if member is None:
         raise DecodeError(
             f"{where}: invalid value {value} at offset {offset} for enum {enum_type.__name__}"
-        ) from None
+        )
+    return member
 "#
         }
         Helper::CheckLen => {
@@ -1541,12 +1840,6 @@ fn helper_source(helper: Helper) -> &'static str {
         found = "None" if value is None else f"{len(value)} elements"
         raise ValueError(f"{where} must have exactly {length} elements, found {found}")
     return value
-"#
-        }
-        Helper::Int32 => {
-            r#"def _int32(value: int) -> int:
-    """The int32 with the same 32 bits as ``value`` (0 to 2**32 - 1)."""
-    return value - 0x1_0000_0000 if value >= 0x8000_0000 else value
 "#
         }
     }

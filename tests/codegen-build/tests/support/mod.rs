@@ -280,6 +280,36 @@ pub fn samples() -> Vec<Sample> {
                 after: -1,
             },
         ),
+        Sample::new(
+            "shadowing.RunEdges",
+            "Shadow.TestNames.RunEdges",
+            &shadowing::RunEdges {
+                id: 7,
+                blob: vec![1, 2, 3],
+                flag: true,
+                maybe: Some(-5),
+                scale: 0.5,
+                note: Some("é!".to_owned()),
+                color: shadowing::Color::Blue,
+                maybe_vec: Some(shadowing::Vec { x: 4.0 }),
+                tail: i32::MIN,
+            },
+        ),
+        Sample::new(
+            "shadowing.RunEdges",
+            "Shadow.TestNames.RunEdges",
+            &shadowing::RunEdges {
+                id: -1,
+                blob: vec![],
+                flag: false,
+                maybe: None,
+                scale: -0.0,
+                note: None,
+                color: shadowing::Color::Green,
+                maybe_vec: None,
+                tail: 0,
+            },
+        ),
     ]
 }
 

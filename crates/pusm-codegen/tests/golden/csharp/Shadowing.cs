@@ -1940,6 +1940,179 @@ namespace Shadow.TestNames
     }
 
     /// <summary>
+    /// Variable-length fields right after fixed runs: in the generated Python the
+    /// run and the length or presence flag after it travel together.
+    /// </summary>
+    [global::System.Serializable]
+    public sealed class RunEdges
+    {
+        /// <summary>
+        /// The fingerprint of RunEdges: FNV-1a 32 of its signature.
+        /// <see cref="WriteChecked"/> writes it first, <see cref="ReadChecked"/> compares it.
+        /// </summary>
+        public const uint Fingerprint = 0xC5E5EE8Du;
+
+        public int Id;
+
+        public byte[] Blob;
+
+        public bool Flag;
+
+        public int? Maybe;
+
+        public float Scale;
+
+        public string Note;
+
+        public global::Shadow.TestNames.Color Color;
+
+        public Vec MaybeVec;
+
+        public int Tail;
+
+        /// <summary>
+        /// A RunEdges with every field at its default: zero, false, the enum variant
+        /// whose value is 0 (else the first), empty strings and lists, fixed arrays of defaults,
+        /// absent optionals.
+        /// </summary>
+        public RunEdges()
+        {
+            Blob = new byte[0];
+            Color = global::Shadow.TestNames.Color.Red;
+        }
+
+        /// <summary>A RunEdges with the given field values.</summary>
+        public RunEdges(
+            int id,
+            byte[] blob,
+            bool flag,
+            int? maybe,
+            float scale,
+            string note,
+            global::Shadow.TestNames.Color color,
+            Vec maybeVec,
+            int tail)
+        {
+            Id = id;
+            Blob = blob;
+            Flag = flag;
+            Maybe = maybe;
+            Scale = scale;
+            Note = note;
+            Color = color;
+            MaybeVec = maybeVec;
+            Tail = tail;
+        }
+
+        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            offset = sm.WriteInt32(offset, Id);
+            offset = ShadowingWire_.WriteBytes(sm, offset, Blob, "RunEdges.Blob");
+            offset = sm.WriteBool(offset, Flag);
+            offset = sm.WriteBool(offset, Maybe.HasValue);
+            if (Maybe.HasValue)
+            {
+                offset = sm.WriteInt32(offset, Maybe.Value);
+            }
+            offset = sm.WriteFloat32(offset, Scale);
+            offset = sm.WriteBool(offset, Note != null);
+            if (Note != null)
+            {
+                offset = ShadowingWire_.WriteString(sm, offset, Note, "RunEdges.Note");
+            }
+            offset = sm.WriteInt32(offset, (int)Color);
+            offset = sm.WriteBool(offset, MaybeVec != null);
+            if (MaybeVec != null)
+            {
+                offset = MaybeVec.Write(sm, offset);
+            }
+            offset = sm.WriteInt32(offset, Tail);
+            return offset;
+        }
+
+        /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid RunEdges:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public static (RunEdges, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            int id;
+            (id, offset) = sm.ReadInt32(offset);
+            byte[] blob;
+            (blob, offset) = ShadowingWire_.ReadBytes(sm, offset, "RunEdges.Blob");
+            bool flag;
+            (flag, offset) = sm.ReadBool(offset);
+            bool maybePresent;
+            (maybePresent, offset) = sm.ReadBool(offset);
+            int? maybe = null;
+            if (maybePresent)
+            {
+                (maybe, offset) = sm.ReadInt32(offset);
+            }
+            float scale;
+            (scale, offset) = sm.ReadFloat32(offset);
+            bool notePresent;
+            (notePresent, offset) = sm.ReadBool(offset);
+            string note = null;
+            if (notePresent)
+            {
+                (note, offset) = ShadowingWire_.ReadString(sm, offset, "RunEdges.Note");
+            }
+            global::Shadow.TestNames.Color color;
+            (color, offset) = ShadowingWire_.ReadColor(sm, offset, "RunEdges.Color");
+            bool maybeVecPresent;
+            (maybeVecPresent, offset) = sm.ReadBool(offset);
+            Vec maybeVec = null;
+            if (maybeVecPresent)
+            {
+                (maybeVec, offset) = Vec.Read(sm, offset);
+            }
+            int tail;
+            (tail, offset) = sm.ReadInt32(offset);
+            return (new RunEdges(
+                id,
+                blob,
+                flag,
+                maybe,
+                scale,
+                note,
+                color,
+                maybeVec,
+                tail), offset);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
+        /// returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
+            return Write(sm, offset);
+        }
+
+        /// <summary>
+        /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
+        /// returns the message and the offset just past it.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
+        /// built from different schemas), or the bytes are not a valid RunEdges.</exception>
+        public static (RunEdges, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            int found;
+            (found, offset) = sm.ReadInt32(offset);
+            if (unchecked((uint)found) != Fingerprint)
+            {
+                throw new global::System.IO.InvalidDataException(string.Format(
+                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
+                    Fingerprint,
+                    unchecked((uint)found)));
+            }
+            return Read(sm, offset);
+        }
+    }
+
+    /// <summary>
     /// Encoding helpers shared by the messages of this file. They call only the seed's
     /// primitives on the memory, so the messages work with the original package too.
     /// </summary>

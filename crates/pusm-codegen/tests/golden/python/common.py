@@ -46,8 +46,13 @@ class Vec3:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(offset, _VEC3.pack(self.x, self.y, self.z))
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_VEC3.pack(self.x, self.y, self.z))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Vec3, int]:
@@ -61,8 +66,9 @@ class Vec3:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Vec3, int]:
@@ -84,8 +90,3 @@ class Team(enum.IntEnum):
     NEUTRAL = 0
     RED = 1
     BLUE = 2
-
-
-def _int32(value: int) -> int:
-    """The int32 with the same 32 bits as ``value`` (0 to 2**32 - 1)."""
-    return value - 0x1_0000_0000 if value >= 0x8000_0000 else value

@@ -23,9 +23,11 @@ __all__ = [
     "Pose",
 ]
 
-_NESTED_GRID = struct.Struct("<6f")
-_NESTED_TEAMS = struct.Struct("<2i")
-_KEYWORDS_FROM = struct.Struct("<?f")
+_NESTED_LIST_OF_MAYBES_PRESENT = struct.Struct("<?3f")
+_NESTED_GRID = struct.Struct("<6fi")
+_NESTED_TEAMS = struct.Struct("<3i")
+_KEYWORDS_TYPE = struct.Struct("<2i")
+_KEYWORDS_FROM = struct.Struct("<?fi")
 _KEYWORDS_NAMESPACE = struct.Struct("<2i?3i")
 _POSE = struct.Struct("<4f?2i")
 
@@ -53,45 +55,44 @@ class Nested:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, len(self.matrix))
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(struct.pack("<i", len(self.matrix)))
         for item in self.matrix:
-            offset = sm.write_int32(offset, len(item))
-            offset = sm.write_bytes(offset, struct.pack(f"<{len(item)}i", *item))
+            parts.append(struct.pack(f"<i{len(item)}i", len(item), *item))
         if self.maybe_list is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = sm.write_int32(offset, len(self.maybe_list))
+            parts.append(b"\x01")
+            parts.append(struct.pack("<i", len(self.maybe_list)))
             for item1 in self.maybe_list:
-                offset = _write_str(sm, offset, item1)
-        offset = sm.write_int32(offset, len(self.list_of_maybes))
+                _pack_str(parts, item1)
+        parts.append(struct.pack("<i", len(self.list_of_maybes)))
         for item in self.list_of_maybes:
             if item is None:
-                offset = sm.write_bool(offset, False)
+                parts.append(b"\x00")
             else:
-                offset = sm.write_bool(offset, True)
-                offset = item.write(sm, offset)
-        offset = sm.write_bytes(
-            offset,
+                parts.append(_NESTED_LIST_OF_MAYBES_PRESENT.pack(True, item.x, item.y, item.z))
+        grid = _check_len(self.grid, 3, "Nested.grid")
+        parts.append(
             _NESTED_GRID.pack(
-                *(
-                    value
-                    for item in _check_len(self.grid, 3, "Nested.grid")
-                    for value in _check_len(item, 2, "Nested.grid")
-                ),
-            ),
+                *_check_len(grid[0], 2, "Nested.grid"),
+                *_check_len(grid[1], 2, "Nested.grid"),
+                *_check_len(grid[2], 2, "Nested.grid"),
+                len(self.blobs),
+            )
         )
-        offset = sm.write_int32(offset, len(self.blobs))
         for item in self.blobs:
-            offset = sm.write_int32(offset, len(item))
-            offset = sm.write_bytes(offset, item)
-        offset = sm.write_bytes(
-            offset,
-            _NESTED_TEAMS.pack(*_check_len(self.teams, 2, "Nested.teams")),
+            parts.append(struct.pack("<i", len(item)))
+            parts.append(item)
+        parts.append(
+            _NESTED_TEAMS.pack(*_check_len(self.teams, 2, "Nested.teams"), len(self.flags))
         )
-        offset = sm.write_int32(offset, len(self.flags))
-        offset = sm.write_bytes(offset, struct.pack(f"<{len(self.flags)}?", *self.flags))
-        return offset
+        parts.append(struct.pack(f"<{len(self.flags)}?", *self.flags))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Nested, int]:
@@ -127,24 +128,29 @@ class Nested:
         data, offset = sm.read_bytes(offset, _NESTED_GRID.size)
         values = _NESTED_GRID.unpack(data)
         grid = [list(values[2 * i : 2 * i + 2]) for i in range(3)]
-        count, offset = _read_count(sm, offset, "Nested.blobs")
+        count = values[6]
+        if count < 0:
+            raise DecodeError(f"Nested.blobs: negative length {count} at offset {offset - 4}")
         blobs = []
         for _ in range(count):
             item, offset = _read_bytes(sm, offset, "Nested.blobs")
             blobs.append(item)
         data, end = sm.read_bytes(offset, _NESTED_TEAMS.size)
         values = _NESTED_TEAMS.unpack(data)
-        teams = [_to_enum(common.Team, value, "Nested.teams", offset) for value in values]
+        teams = [_to_enum(common.Team, value, "Nested.teams", offset) for value in values[0:2]]
+        count = values[2]
         offset = end
-        count, offset = _read_count(sm, offset, "Nested.flags")
+        if count < 0:
+            raise DecodeError(f"Nested.flags: negative length {count} at offset {offset - 4}")
         data, offset = sm.read_bytes(offset, count)
         flags = list(struct.unpack(f"<{count}?", data))
         return cls(matrix, maybe_list, list_of_maybes, grid, blobs, teams, flags), offset
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Nested, int]:
@@ -183,13 +189,18 @@ class Keywords:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, self.type)
-        offset = _write_str(sm, offset, self.class_)
-        offset = sm.write_bytes(offset, _KEYWORDS_FROM.pack(self.from_, self.lambda_))
-        offset = sm.write_int32(offset, len(self.string))
-        offset = sm.write_bytes(offset, self.string)
-        offset = sm.write_bytes(
-            offset,
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        class_ = self.class_.encode("utf-8")
+        parts.append(_KEYWORDS_TYPE.pack(self.type, len(class_)))
+        parts.append(class_)
+        parts.append(_KEYWORDS_FROM.pack(self.from_, self.lambda_, len(self.string)))
+        parts.append(self.string)
+        parts.append(
             _KEYWORDS_NAMESPACE.pack(
                 self.namespace,
                 self.read_,
@@ -197,9 +208,8 @@ class Keywords:
                 self.encoded_len_,
                 self.fingerprint,
                 self.keywords,
-            ),
+            )
         )
-        return offset
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Keywords, int]:
@@ -207,11 +217,16 @@ class Keywords:
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        type, offset = sm.read_int32(offset)
-        class_, offset = _read_str(sm, offset, "Keywords.class_")
+        data, offset = sm.read_bytes(offset, _KEYWORDS_TYPE.size)
+        type, length = _KEYWORDS_TYPE.unpack(data)
+        if length < 0:
+            raise DecodeError(f"Keywords.class_: negative length {length} at offset {offset - 4}")
+        class_, offset = _read_utf8(sm, offset, length, "Keywords.class_")
         data, offset = sm.read_bytes(offset, _KEYWORDS_FROM.size)
-        from_, lambda_ = _KEYWORDS_FROM.unpack(data)
-        string, offset = _read_bytes(sm, offset, "Keywords.string")
+        from_, lambda_, length = _KEYWORDS_FROM.unpack(data)
+        if length < 0:
+            raise DecodeError(f"Keywords.string: negative length {length} at offset {offset - 4}")
+        string, offset = sm.read_bytes(offset, length)
         data, offset = sm.read_bytes(offset, _KEYWORDS_NAMESPACE.size)
         (
             namespace,
@@ -237,8 +252,9 @@ class Keywords:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Keywords, int]:
@@ -265,6 +281,9 @@ class Empty:
         """Writes this message at ``offset``; returns the offset just past it."""
         return offset
 
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Empty, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
@@ -275,8 +294,9 @@ class Empty:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Empty, int]:
@@ -307,8 +327,13 @@ class Pose:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(
-            offset,
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(
             _POSE.pack(
                 self.position.x,
                 self.position.y,
@@ -317,9 +342,8 @@ class Pose:
                 self.visible,
                 self.id,
                 self.team,
-            ),
+            )
         )
-        return offset
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Pose, int]:
@@ -339,8 +363,9 @@ class Pose:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Pose, int]:
@@ -356,6 +381,13 @@ class Pose:
         return cls.read(sm, offset)
 
 
+# The members of each enum this module reads, by value: a dict lookup is much
+# faster than calling the enum class.
+_ENUM_MEMBERS = {
+    common.Team: {member.value: member for member in common.Team},
+}
+
+
 def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
     """Reads a length or an element count; a negative one is a DecodeError."""
     count, end = sm.read_int32(offset)
@@ -367,20 +399,25 @@ def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
 def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
     """Reads an int32 byte length, then that many bytes of UTF-8."""
     length, end = _read_count(sm, offset, where)
-    data, end = sm.read_bytes(end, length)
+    return _read_utf8(sm, end, length, where)
+
+
+def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
+    """Reads ``length`` bytes of UTF-8, just after their int32 length."""
+    data, end = sm.read_bytes(offset, length)
     try:
         return str(data, "utf-8"), end
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
         ) from None
 
 
-def _write_str(sm, offset: int, value: str) -> int:
-    """Writes an int32 byte length, then the UTF-8 bytes of ``value``."""
+def _pack_str(parts: list, value: str) -> None:
+    """Appends an int32 byte length, then the UTF-8 bytes of ``value``."""
     data = value.encode("utf-8")
-    offset = sm.write_int32(offset, len(data))
-    return sm.write_bytes(offset, data)
+    parts.append(struct.pack("<i", len(data)))
+    parts.append(data)
 
 
 def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
@@ -391,12 +428,12 @@ def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
 
 def _to_enum(enum_type, value: int, where: str, offset: int):
     """The member of ``enum_type`` with this value; any other value is a DecodeError."""
-    try:
-        return enum_type(value)
-    except ValueError:
+    member = _ENUM_MEMBERS[enum_type].get(value)
+    if member is None:
         raise DecodeError(
             f"{where}: invalid value {value} at offset {offset} for enum {enum_type.__name__}"
-        ) from None
+        )
+    return member
 
 
 def _check_len(value, length: int, where: str):
@@ -405,8 +442,3 @@ def _check_len(value, length: int, where: str):
         found = "None" if value is None else f"{len(value)} elements"
         raise ValueError(f"{where} must have exactly {length} elements, found {found}")
     return value
-
-
-def _int32(value: int) -> int:
-    """The int32 with the same 32 bits as ``value`` (0 to 2**32 - 1)."""
-    return value - 0x1_0000_0000 if value >= 0x8000_0000 else value

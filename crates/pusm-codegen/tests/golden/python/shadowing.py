@@ -39,19 +39,38 @@ __all__ = [
     "Nothing",
     "Shapes",
     "Containers",
+    "RunEdges",
 ]
 
-_LOCALS_SM = struct.Struct("<2i")
-_LOCALS_DATA = struct.Struct("<?f2i")
-_LOCALS_I = struct.Struct("<8i")
-_LOCALS_COMMON = struct.Struct("<3f")
-_SEGMENT = struct.Struct("<2fi?")
-_SHAPES_SEGMENTS = struct.Struct("<2fi?2fi?")
-_SHAPES_PAIRS_ITEM = struct.Struct("<2i")
-_SHAPES_MAYBE_ARRAY = struct.Struct("<3f")
-_SHAPES_MATRIX = struct.Struct("<45i")
-_CONTAINERS_VEC = struct.Struct("<f")
 _VEC = struct.Struct("<f")
+_OPTION_SOME_PRESENT = struct.Struct("<??")
+_RESULT = struct.Struct("<i")
+_OBJECT = struct.Struct("<i")
+_TYPE = struct.Struct("<i")
+_SYSTEM = struct.Struct("<i")
+_SHARED_MEMORY = struct.Struct("<i")
+_SHADOWING_WIRE = struct.Struct("<?")
+_LOCALS_SM = struct.Struct("<3i")
+_LOCALS_DATA = struct.Struct("<?f3i")
+_LOCALS_PRESENT_PRESENT = struct.Struct("<??")
+_LOCALS_I = struct.Struct("<9i")
+_LOCALS_COMMON = struct.Struct("<3f")
+_LOCALS_COLOR = struct.Struct("<i")
+_SEGMENT = struct.Struct("<2fi?")
+_SHAPES_SEGMENTS = struct.Struct("<2fi?2fi?i")
+_SHAPES_PAIRS_ITEM = struct.Struct("<2i")
+_SHAPES_MAYBE_COLOR_PRESENT = struct.Struct("<?i")
+_SHAPES_MAYBE_ARRAY_PRESENT = struct.Struct("<?3f")
+_SHAPES_MAYBE_SEGMENT_PRESENT = struct.Struct("<?2fi?")
+_SHAPES_MATRIX = struct.Struct("<45i")
+_SHAPES_MAYBE_ARRAY = struct.Struct("<3f")
+_CONTAINERS_VEC = struct.Struct("<f")
+_CONTAINERS_MAYBE_VEC_PRESENT = struct.Struct("<?f")
+_RUN_EDGES_ID = struct.Struct("<2i")
+_RUN_EDGES_FLAG = struct.Struct("<2?")
+_RUN_EDGES_SCALE = struct.Struct("<f?")
+_RUN_EDGES_COLOR = struct.Struct("<i?")
+_RUN_EDGES_TAIL = struct.Struct("<i")
 
 
 class Color(enum.IntEnum):
@@ -80,8 +99,13 @@ class Vec:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_float32(offset, self.x)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_VEC.pack(self.x))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Vec, int]:
@@ -94,8 +118,9 @@ class Vec:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Vec, int]:
@@ -121,8 +146,13 @@ class String:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = _write_str(sm, offset, self.text)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        _pack_str(parts, self.text)
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[String, int]:
@@ -135,8 +165,9 @@ class String:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[String, int]:
@@ -161,12 +192,16 @@ class Option:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
         if self.some is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = sm.write_bool(offset, self.some)
-        return offset
+            parts.append(_OPTION_SOME_PRESENT.pack(True, self.some))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Option, int]:
@@ -183,8 +218,9 @@ class Option:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Option, int]:
@@ -209,8 +245,13 @@ class Result:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, self.ok)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_RESULT.pack(self.ok))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Result, int]:
@@ -223,8 +264,9 @@ class Result:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Result, int]:
@@ -249,9 +291,14 @@ class Buffer:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, len(self.bytes))
-        offset = sm.write_bytes(offset, self.bytes)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(struct.pack("<i", len(self.bytes)))
+        parts.append(self.bytes)
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Buffer, int]:
@@ -264,8 +311,9 @@ class Buffer:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Buffer, int]:
@@ -290,8 +338,13 @@ class Object:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, self.color)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_OBJECT.pack(self.color))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Object, int]:
@@ -304,8 +357,9 @@ class Object:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Object, int]:
@@ -330,9 +384,13 @@ class List:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, len(self.items))
-        offset = sm.write_bytes(offset, struct.pack(f"<{len(self.items)}i", *self.items))
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(struct.pack(f"<i{len(self.items)}i", len(self.items), *self.items))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[List, int]:
@@ -347,8 +405,9 @@ class List:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[List, int]:
@@ -373,8 +432,13 @@ class Type:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, self.kind)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_TYPE.pack(self.kind))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Type, int]:
@@ -387,8 +451,9 @@ class Type:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Type, int]:
@@ -413,8 +478,13 @@ class Encoding:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = _write_str(sm, offset, self.utf8)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        _pack_str(parts, self.utf8)
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Encoding, int]:
@@ -427,8 +497,9 @@ class Encoding:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Encoding, int]:
@@ -453,8 +524,13 @@ class System:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, self.io)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_SYSTEM.pack(self.io))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[System, int]:
@@ -467,8 +543,9 @@ class System:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[System, int]:
@@ -493,8 +570,13 @@ class SharedMemory:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_int32(offset, self.sm)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_SHARED_MEMORY.pack(self.sm))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[SharedMemory, int]:
@@ -507,8 +589,9 @@ class SharedMemory:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[SharedMemory, int]:
@@ -533,8 +616,13 @@ class DecodeError_:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = _write_str(sm, offset, self.message)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        _pack_str(parts, self.message)
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[DecodeError_, int]:
@@ -547,8 +635,9 @@ class DecodeError_:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[DecodeError_, int]:
@@ -573,8 +662,13 @@ class ShadowingWire:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bool(offset, self.wire)
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_SHADOWING_WIRE.pack(self.wire))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[ShadowingWire, int]:
@@ -587,8 +681,9 @@ class ShadowingWire:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[ShadowingWire, int]:
@@ -635,22 +730,25 @@ class Locals:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(offset, _LOCALS_SM.pack(self.sm, self.offset))
-        offset = _write_str(sm, offset, self.cls)
-        offset = sm.write_bytes(
-            offset,
-            _LOCALS_DATA.pack(self.data, self.values, self.end, self.count),
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        cls = self.cls.encode("utf-8")
+        parts.append(_LOCALS_SM.pack(self.sm, self.offset, len(cls)))
+        parts.append(cls)
+        parts.append(
+            _LOCALS_DATA.pack(self.data, self.values, self.end, self.count, len(self.count1))
         )
-        offset = sm.write_int32(offset, len(self.count1))
-        offset = sm.write_bytes(offset, struct.pack(f"<{len(self.count1)}i", *self.count1))
-        offset = _write_str(sm, offset, self.item)
+        parts.append(struct.pack(f"<{len(self.count1)}i", *self.count1))
+        _pack_str(parts, self.item)
         if self.present is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = sm.write_bool(offset, self.present)
-        offset = sm.write_bytes(
-            offset,
+            parts.append(_LOCALS_PRESENT_PRESENT.pack(True, self.present))
+        parts.append(
             _LOCALS_I.pack(
                 *_check_len(self.i, 2, "Locals.i"),
                 self.value,
@@ -659,17 +757,13 @@ class Locals:
                 self.super,
                 self.crate,
                 self.dataclasses_,
-            ),
+                len(self.list_),
+            )
         )
-        offset = sm.write_int32(offset, len(self.list_))
-        offset = sm.write_bytes(offset, struct.pack(f"<{len(self.list_)}i", *self.list_))
-        offset = sm.write_bytes(
-            offset,
-            _LOCALS_COMMON.pack(self.common_.x, self.common_.y, self.common_.z),
-        )
-        offset = self.string.write(sm, offset)
-        offset = sm.write_int32(offset, self.color)
-        return offset
+        parts.append(struct.pack(f"<{len(self.list_)}i", *self.list_))
+        parts.append(_LOCALS_COMMON.pack(self.common_.x, self.common_.y, self.common_.z))
+        self.string._pack(parts)
+        parts.append(_LOCALS_COLOR.pack(self.color))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Locals, int]:
@@ -678,11 +772,14 @@ class Locals:
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
         data, offset = sm.read_bytes(offset, _LOCALS_SM.size)
-        sm_, offset_ = _LOCALS_SM.unpack(data)
-        cls_, offset = _read_str(sm, offset, "Locals.cls")
+        sm_, offset_, length = _LOCALS_SM.unpack(data)
+        if length < 0:
+            raise DecodeError(f"Locals.cls: negative length {length} at offset {offset - 4}")
+        cls_, offset = _read_utf8(sm, offset, length, "Locals.cls")
         data, offset = sm.read_bytes(offset, _LOCALS_DATA.size)
-        data_, values_, end_, count_ = _LOCALS_DATA.unpack(data)
-        count, offset = _read_count(sm, offset, "Locals.count1")
+        data_, values_, end_, count_, count = _LOCALS_DATA.unpack(data)
+        if count < 0:
+            raise DecodeError(f"Locals.count1: negative length {count} at offset {offset - 4}")
         data, offset = sm.read_bytes(offset, 4 * count)
         count1_ = list(struct.unpack(f"<{count}i", data))
         item_, offset = _read_str(sm, offset, "Locals.item")
@@ -700,8 +797,10 @@ class Locals:
         super = values[5]
         crate = values[6]
         dataclasses_ = values[7]
+        count = values[8]
         offset = end
-        count, offset = _read_count(sm, offset, "Locals.list_")
+        if count < 0:
+            raise DecodeError(f"Locals.list_: negative length {count} at offset {offset - 4}")
         data, offset = sm.read_bytes(offset, 4 * count)
         list_ = list(struct.unpack(f"<{count}i", data))
         data, offset = sm.read_bytes(offset, _LOCALS_COMMON.size)
@@ -735,8 +834,9 @@ class Locals:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Locals, int]:
@@ -765,11 +865,13 @@ class Segment:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(
-            offset,
-            _SEGMENT.pack(*_check_len(self.ends, 2, "Segment.ends"), self.color, self.on),
-        )
-        return offset
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_SEGMENT.pack(*_check_len(self.ends, 2, "Segment.ends"), self.color, self.on))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Segment, int]:
@@ -787,8 +889,9 @@ class Segment:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Segment, int]:
@@ -813,6 +916,9 @@ class Nothing:
         """Writes this message at ``offset``; returns the offset just past it."""
         return offset
 
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Nothing, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
@@ -823,8 +929,9 @@ class Nothing:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Nothing, int]:
@@ -868,81 +975,75 @@ class Shapes:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
         _check_len(self.nothings, 2, "Shapes.nothings")
-        offset = sm.write_int32(offset, len(self.nothing_list))
-        offset = sm.write_bytes(
-            offset,
+        parts.append(struct.pack("<i", len(self.nothing_list)))
+        segments = _check_len(self.segments, 2, "Shapes.segments")
+        parts.append(
             _SHAPES_SEGMENTS.pack(
-                *(
-                    value
-                    for item in _check_len(self.segments, 2, "Shapes.segments")
-                    for value in (
-                        *_check_len(item.ends, 2, "Shapes.segments"),
-                        item.color,
-                        item.on,
-                    )
-                ),
-            ),
+                *_check_len(segments[0].ends, 2, "Shapes.segments"),
+                segments[0].color,
+                segments[0].on,
+                *_check_len(segments[1].ends, 2, "Shapes.segments"),
+                segments[1].color,
+                segments[1].on,
+                len(self.segment_list),
+            )
         )
-        offset = sm.write_int32(offset, len(self.segment_list))
-        offset = sm.write_bytes(
-            offset,
-            b"".join(
-                [
-                    _SEGMENT.pack(
-                        *_check_len(item.ends, 2, "Shapes.segment_list"),
-                        item.color,
-                        item.on,
-                    )
-                    for item in self.segment_list
-                ],
-            ),
-        )
-        offset = sm.write_int32(offset, len(self.pairs))
-        offset = sm.write_bytes(
-            offset,
-            b"".join(
-                [
-                    _SHAPES_PAIRS_ITEM.pack(*_check_len(item, 2, "Shapes.pairs"))
-                    for item in self.pairs
-                ],
-            ),
-        )
-        offset = sm.write_int32(offset, len(self.colors))
-        offset = sm.write_bytes(offset, struct.pack(f"<{len(self.colors)}i", *self.colors))
+        parts.extend([
+            _SEGMENT.pack(
+                *_check_len(item.ends, 2, "Shapes.segment_list"),
+                item.color,
+                item.on,
+            )
+            for item in self.segment_list
+        ])
+        parts.append(struct.pack("<i", len(self.pairs)))
+        parts.extend([
+            _SHAPES_PAIRS_ITEM.pack(*_check_len(item, 2, "Shapes.pairs"))
+            for item in self.pairs
+        ])
+        parts.append(struct.pack(f"<i{len(self.colors)}i", len(self.colors), *self.colors))
         if self.maybe_color is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = sm.write_int32(offset, self.maybe_color)
+            parts.append(_SHAPES_MAYBE_COLOR_PRESENT.pack(True, self.maybe_color))
         if self.maybe_array is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = sm.write_bytes(
-                offset,
-                _SHAPES_MAYBE_ARRAY.pack(*_check_len(self.maybe_array, 3, "Shapes.maybe_array")),
+            parts.append(
+                _SHAPES_MAYBE_ARRAY_PRESENT.pack(
+                    True,
+                    *_check_len(self.maybe_array, 3, "Shapes.maybe_array"),
+                )
             )
         if self.maybe_segment is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = self.maybe_segment.write(sm, offset)
+            parts.append(
+                _SHAPES_MAYBE_SEGMENT_PRESENT.pack(
+                    True,
+                    *_check_len(self.maybe_segment.ends, 2, "Shapes.maybe_segment"),
+                    self.maybe_segment.color,
+                    self.maybe_segment.on,
+                )
+            )
         for item in _check_len(self.words, 2, "Shapes.words"):
-            offset = _write_str(sm, offset, item)
-        offset = sm.write_bytes(
-            offset,
+            _pack_str(parts, item)
+        matrix = _check_len(self.matrix, 2, "Shapes.matrix")
+        parts.append(
             _SHAPES_MATRIX.pack(
-                *(
-                    value
-                    for item in _check_len(self.matrix, 2, "Shapes.matrix")
-                    for value in _check_len(item, 2, "Shapes.matrix")
-                ),
+                *_check_len(matrix[0], 2, "Shapes.matrix"),
+                *_check_len(matrix[1], 2, "Shapes.matrix"),
                 *_check_len(self.big, 40, "Shapes.big"),
                 self.after,
-            ),
+            )
         )
-        return offset
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Shapes, int]:
@@ -964,8 +1065,12 @@ class Shapes:
             )
             for i in range(2)
         ]
+        count = values[8]
         offset = end
-        count, offset = _read_count(sm, offset, "Shapes.segment_list")
+        if count < 0:
+            raise DecodeError(
+                f"Shapes.segment_list: negative length {count} at offset {offset - 4}"
+            )
         data, end = sm.read_bytes(offset, _SEGMENT.size * count)
         segment_list = [
             Segment(
@@ -1038,8 +1143,9 @@ class Shapes:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Shapes, int]:
@@ -1069,16 +1175,20 @@ class Containers:
 
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
-        offset = sm.write_bytes(offset, _CONTAINERS_VEC.pack(self.vec.x))
-        offset = self.option.write(sm, offset)
-        offset = sm.write_int32(offset, len(self.vec_list))
-        offset = sm.write_bytes(offset, b"".join([_VEC.pack(item.x) for item in self.vec_list]))
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_CONTAINERS_VEC.pack(self.vec.x))
+        self.option._pack(parts)
+        parts.append(struct.pack("<i", len(self.vec_list)))
+        parts.extend([_VEC.pack(item.x) for item in self.vec_list])
         if self.maybe_vec is None:
-            offset = sm.write_bool(offset, False)
+            parts.append(b"\x00")
         else:
-            offset = sm.write_bool(offset, True)
-            offset = self.maybe_vec.write(sm, offset)
-        return offset
+            parts.append(_CONTAINERS_MAYBE_VEC_PRESENT.pack(True, self.maybe_vec.x))
 
     @classmethod
     def read(cls, sm, offset: int) -> typing.Tuple[Containers, int]:
@@ -1102,8 +1212,9 @@ class Containers:
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        offset = sm.write_int32(offset, _int32(self.FINGERPRINT))
-        return self.write(sm, offset)
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
     def read_checked(cls, sm, offset: int) -> typing.Tuple[Containers, int]:
@@ -1119,6 +1230,109 @@ class Containers:
         return cls.read(sm, offset)
 
 
+@dataclasses.dataclass
+class RunEdges:
+    """Variable-length fields right after fixed runs: in the generated Python the
+    run and the length or presence flag after it travel together.
+    """
+
+    FINGERPRINT: typing.ClassVar[int] = 0xC5E5EE8D
+    """FNV-1a 32 of this type's signature, which checked reads and writes compare."""
+
+    id: int = 0
+    blob: bytes = b""
+    flag: bool = False
+    maybe: typing.Optional[int] = None
+    scale: float = 0.0
+    note: typing.Optional[str] = None
+    color: Color = Color.RED
+    maybe_vec: typing.Optional[Vec] = None
+    tail: int = 0
+
+    def write(self, sm, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it."""
+        parts = []
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    def _pack(self, parts: list) -> None:
+        """Appends the encoding of this message to ``parts``, piece by piece."""
+        parts.append(_RUN_EDGES_ID.pack(self.id, len(self.blob)))
+        parts.append(self.blob)
+        parts.append(_RUN_EDGES_FLAG.pack(self.flag, self.maybe is not None))
+        if self.maybe is not None:
+            parts.append(struct.pack("<i", self.maybe))
+        parts.append(_RUN_EDGES_SCALE.pack(self.scale, self.note is not None))
+        if self.note is not None:
+            _pack_str(parts, self.note)
+        parts.append(_RUN_EDGES_COLOR.pack(self.color, self.maybe_vec is not None))
+        if self.maybe_vec is not None:
+            self.maybe_vec._pack(parts)
+        parts.append(_RUN_EDGES_TAIL.pack(self.tail))
+
+    @classmethod
+    def read(cls, sm, offset: int) -> typing.Tuple[RunEdges, int]:
+        """Reads a message at ``offset``; returns it and the offset just past it.
+
+        Raises ``DecodeError`` when the bytes are not a valid message.
+        """
+        data, offset = sm.read_bytes(offset, _RUN_EDGES_ID.size)
+        id, length = _RUN_EDGES_ID.unpack(data)
+        if length < 0:
+            raise DecodeError(f"RunEdges.blob: negative length {length} at offset {offset - 4}")
+        blob, offset = sm.read_bytes(offset, length)
+        data, offset = sm.read_bytes(offset, _RUN_EDGES_FLAG.size)
+        flag, present = _RUN_EDGES_FLAG.unpack(data)
+        if present:
+            maybe, offset = sm.read_int32(offset)
+        else:
+            maybe = None
+        data, offset = sm.read_bytes(offset, _RUN_EDGES_SCALE.size)
+        scale, present = _RUN_EDGES_SCALE.unpack(data)
+        if present:
+            note, offset = _read_str(sm, offset, "RunEdges.note")
+        else:
+            note = None
+        data, end = sm.read_bytes(offset, _RUN_EDGES_COLOR.size)
+        values = _RUN_EDGES_COLOR.unpack(data)
+        color = _to_enum(Color, values[0], "RunEdges.color", offset)
+        present = values[1]
+        offset = end
+        if present:
+            maybe_vec, offset = Vec.read(sm, offset)
+        else:
+            maybe_vec = None
+        tail, offset = sm.read_int32(offset)
+        return cls(id, blob, flag, maybe, scale, note, color, maybe_vec, tail), offset
+
+    def write_checked(self, sm, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
+        parts = [struct.pack("<I", self.FINGERPRINT)]
+        self._pack(parts)
+        return sm.write_bytes(offset, b"".join(parts))
+
+    @classmethod
+    def read_checked(cls, sm, offset: int) -> typing.Tuple[RunEdges, int]:
+        """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
+
+        Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
+        were built from different schemas).
+        """
+        found, offset = sm.read_int32(offset)
+        found &= 0xFFFFFFFF
+        if found != cls.FINGERPRINT:
+            raise SchemaMismatchError(cls.FINGERPRINT, found)
+        return cls.read(sm, offset)
+
+
+# The members of each enum this module reads, by value: a dict lookup is much
+# faster than calling the enum class.
+_ENUM_MEMBERS = {
+    Color: {member.value: member for member in Color},
+    Self: {member.value: member for member in Self},
+}
+
+
 def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
     """Reads a length or an element count; a negative one is a DecodeError."""
     count, end = sm.read_int32(offset)
@@ -1130,20 +1344,25 @@ def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
 def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
     """Reads an int32 byte length, then that many bytes of UTF-8."""
     length, end = _read_count(sm, offset, where)
-    data, end = sm.read_bytes(end, length)
+    return _read_utf8(sm, end, length, where)
+
+
+def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
+    """Reads ``length`` bytes of UTF-8, just after their int32 length."""
+    data, end = sm.read_bytes(offset, length)
     try:
         return str(data, "utf-8"), end
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
         ) from None
 
 
-def _write_str(sm, offset: int, value: str) -> int:
-    """Writes an int32 byte length, then the UTF-8 bytes of ``value``."""
+def _pack_str(parts: list, value: str) -> None:
+    """Appends an int32 byte length, then the UTF-8 bytes of ``value``."""
     data = value.encode("utf-8")
-    offset = sm.write_int32(offset, len(data))
-    return sm.write_bytes(offset, data)
+    parts.append(struct.pack("<i", len(data)))
+    parts.append(data)
 
 
 def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
@@ -1160,12 +1379,12 @@ def _read_enum(sm, offset: int, enum_type, where: str):
 
 def _to_enum(enum_type, value: int, where: str, offset: int):
     """The member of ``enum_type`` with this value; any other value is a DecodeError."""
-    try:
-        return enum_type(value)
-    except ValueError:
+    member = _ENUM_MEMBERS[enum_type].get(value)
+    if member is None:
         raise DecodeError(
             f"{where}: invalid value {value} at offset {offset} for enum {enum_type.__name__}"
-        ) from None
+        )
+    return member
 
 
 def _check_len(value, length: int, where: str):
@@ -1174,8 +1393,3 @@ def _check_len(value, length: int, where: str):
         found = "None" if value is None else f"{len(value)} elements"
         raise ValueError(f"{where} must have exactly {length} elements, found {found}")
     return value
-
-
-def _int32(value: int) -> int:
-    """The int32 with the same 32 bits as ``value`` (0 to 2**32 - 1)."""
-    return value - 0x1_0000_0000 if value >= 0x8000_0000 else value

@@ -285,3 +285,25 @@ impl Containers {
     /// Same as `<Containers as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.
     pub const FINGERPRINT: u32 = <Self as ::pusm_core::SharedLayout>::FINGERPRINT;
 }
+
+/// Variable-length fields right after fixed runs: in the generated Python the
+/// run and the length or presence flag after it travel together.
+#[derive(Debug, Clone, Default, PartialEq, ::pusm_core::SharedLayout)]
+pub struct RunEdges {
+    pub id: i32,
+    pub blob: ::std::vec::Vec<u8>,
+    pub flag: bool,
+    pub maybe: ::std::option::Option<i32>,
+    pub scale: f32,
+    pub note: ::std::option::Option<::std::string::String>,
+    pub color: Color,
+    pub maybe_vec: ::std::option::Option<Vec>,
+    pub tail: i32,
+}
+
+impl RunEdges {
+    /// The fingerprint of `RunEdges`, `0xC5E5EE8D`: FNV-1a 32 of its signature.
+    ///
+    /// Same as `<RunEdges as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.
+    pub const FINGERPRINT: u32 = <Self as ::pusm_core::SharedLayout>::FINGERPRINT;
+}
