@@ -47,7 +47,10 @@ class Vec3:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Vec3: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -67,7 +70,10 @@ class Vec3:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Vec3: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod

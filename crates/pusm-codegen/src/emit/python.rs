@@ -322,7 +322,7 @@ impl<'a> ModuleEmitter<'a> {
             w.line("return offset");
         } else {
             w.line("parts = []");
-            w.line("self._pack(parts)");
+            pack_or_value_error(w, &class);
             w.line("return sm.write_bytes(offset, b\"\".join(parts))");
         }
         w.dedent();
@@ -402,7 +402,7 @@ impl<'a> ModuleEmitter<'a> {
         w.indent();
         w.line("\"\"\"Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message.\"\"\"");
         w.line("parts = [struct.pack(\"<I\", self.FINGERPRINT)]");
-        w.line("self._pack(parts)");
+        pack_or_value_error(w, &class);
         w.line("return sm.write_bytes(offset, b\"\".join(parts))");
         w.dedent();
         w.line("");
@@ -1843,4 +1843,22 @@ fn helper_source(helper: Helper) -> &'static str {
 "#
         }
     }
+}
+
+/// `self._pack(parts)`, with `struct`'s range errors (an int32 field holding
+/// 2**40, a float32 field holding 1e40) turned into a `ValueError` that
+/// names the type, as every other bad value is.
+fn pack_or_value_error(w: &mut Writer, class: &str) {
+    w.line("try:");
+    w.indent();
+    w.line("self._pack(parts)");
+    w.dedent();
+    w.line(
+        "except (struct.error, OverflowError) as error:  # a number outside its wire type's range",
+    );
+    w.indent();
+    w.line(format!(
+        "raise ValueError(\"cannot write {class}: %s\" % error) from None"
+    ));
+    w.dedent();
 }

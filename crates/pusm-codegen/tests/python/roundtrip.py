@@ -238,6 +238,13 @@ def main():
     memory = Memory()
     first().write_checked(memory, 0)
     error = expect(ValueError, lambda: second.read_checked(memory, 0), "schema mismatch")
+
+    # A number outside its wire type's range is a ValueError naming the type.
+    vec3 = importlib.import_module("common").Vec3
+    expect(ValueError, lambda: vec3(x=1e40).write(Memory(), 0), "cannot write Vec3")
+    expect(ValueError, lambda: vec3(y=-1e39).write_checked(Memory(), 0), "cannot write Vec3")
+    expect(ValueError, lambda: importlib.import_module("edge_cases").Pose(id=2**31).write(Memory(), 0), "cannot write Pose")
+    passed += 1
     assert type(error).__name__ == "SchemaMismatchError"
     assert f"0x{second.FINGERPRINT:08x}" in str(error) and f"0x{first.FINGERPRINT:08x}" in str(error)
     passed += 1

@@ -56,7 +56,10 @@ class Nested:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Nested: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -149,7 +152,10 @@ class Nested:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Nested: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -190,7 +196,10 @@ class Keywords:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Keywords: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -253,7 +262,10 @@ class Keywords:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Keywords: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -295,7 +307,10 @@ class Empty:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Empty: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -328,7 +343,10 @@ class Pose:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Pose: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -364,7 +382,10 @@ class Pose:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Pose: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod

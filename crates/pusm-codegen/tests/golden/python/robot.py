@@ -71,7 +71,10 @@ class Observation:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Observation: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -170,7 +173,10 @@ class Observation:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Observation: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -206,7 +212,10 @@ class Action:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Action: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -257,7 +266,10 @@ class Action:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Action: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod

@@ -100,7 +100,10 @@ class Vec:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Vec: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -119,7 +122,10 @@ class Vec:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Vec: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -147,7 +153,10 @@ class String:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write String: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -166,7 +175,10 @@ class String:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write String: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -193,7 +205,10 @@ class Option:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Option: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -219,7 +234,10 @@ class Option:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Option: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -246,7 +264,10 @@ class Result:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Result: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -265,7 +286,10 @@ class Result:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Result: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -292,7 +316,10 @@ class Buffer:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Buffer: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -312,7 +339,10 @@ class Buffer:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Buffer: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -339,7 +369,10 @@ class Object:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Object: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -358,7 +391,10 @@ class Object:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Object: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -385,7 +421,10 @@ class List:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write List: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -406,7 +445,10 @@ class List:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write List: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -433,7 +475,10 @@ class Type:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Type: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -452,7 +497,10 @@ class Type:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Type: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -479,7 +527,10 @@ class Encoding:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Encoding: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -498,7 +549,10 @@ class Encoding:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Encoding: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -525,7 +579,10 @@ class System:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write System: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -544,7 +601,10 @@ class System:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write System: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -571,7 +631,10 @@ class SharedMemory:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write SharedMemory: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -590,7 +653,10 @@ class SharedMemory:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write SharedMemory: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -617,7 +683,10 @@ class DecodeError_:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write DecodeError_: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -636,7 +705,10 @@ class DecodeError_:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write DecodeError_: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -663,7 +735,10 @@ class ShadowingWire:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write ShadowingWire: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -682,7 +757,10 @@ class ShadowingWire:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write ShadowingWire: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -731,7 +809,10 @@ class Locals:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Locals: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -835,7 +916,10 @@ class Locals:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Locals: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -866,7 +950,10 @@ class Segment:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Segment: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -890,7 +977,10 @@ class Segment:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Segment: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -930,7 +1020,10 @@ class Nothing:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Nothing: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -976,7 +1069,10 @@ class Shapes:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Shapes: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -1144,7 +1240,10 @@ class Shapes:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Shapes: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -1176,7 +1275,10 @@ class Containers:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Containers: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -1213,7 +1315,10 @@ class Containers:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write Containers: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -1252,7 +1357,10 @@ class RunEdges:
     def write(self, sm, offset: int) -> int:
         """Writes this message at ``offset``; returns the offset just past it."""
         parts = []
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write RunEdges: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -1308,7 +1416,10 @@ class RunEdges:
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
         parts = [struct.pack("<I", self.FINGERPRINT)]
-        self._pack(parts)
+        try:
+            self._pack(parts)
+        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
+            raise ValueError("cannot write RunEdges: %s" % error) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
