@@ -121,35 +121,15 @@ pub(crate) fn create_exclusive(path: &Path, len: u64) -> Result<File> {
 /// Opens an existing file for reading and writing, refusing symlinks and files
 /// owned by another user. `Ok(None)` when there is no such file.
 pub(crate) fn open_existing(path: &Path) -> Result<Option<File>> {
-    let opened = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path);
-    let file = match opened {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) if err.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(Error::UnsafeFile {
-                path: path.to_owned(),
-                reason: "it is a symbolic link",
-            })
-        }
-        Err(err) => return Err(Error::io("cannot open", path, err)),
+    let mut options = OpenOptions::new();
+    options.read(true).write(true);
+    let Some((file, meta)) = open_regular(path, &mut options, 0)? else {
+        return Ok(None);
     };
-    let meta = file
-        .metadata()
-        .map_err(|err| Error::io("cannot inspect", path, err))?;
     if meta.uid() != effective_uid() {
         return Err(Error::UnsafeFile {
             path: path.to_owned(),
             reason: "the file belongs to another user",
-        });
-    }
-    if !meta.is_file() {
-        return Err(Error::UnsafeFile {
-            path: path.to_owned(),
-            reason: "it is not a regular file",
         });
     }
     Ok(Some(file))
@@ -160,9 +140,21 @@ pub(crate) fn open_existing(path: &Path) -> Result<Option<File>> {
 /// regular file. `Ok(None)` when there is no such file. For inspection, which
 /// changes nothing, so files of other users may be read.
 pub(crate) fn open_for_reading(path: &Path) -> Result<Option<File>> {
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
+    let mut options = OpenOptions::new();
+    options.read(true);
+    Ok(open_regular(path, &mut options, libc::O_NONBLOCK)?.map(|(file, _)| file))
+}
+
+/// Opens `path` with `options` (plus `O_NOFOLLOW`, `O_CLOEXEC` and
+/// `extra_flags`), refusing a symlink and anything but a regular file.
+/// `Ok(None)` when there is no such file.
+fn open_regular(
+    path: &Path,
+    options: &mut OpenOptions,
+    extra_flags: libc::c_int,
+) -> Result<Option<(File, fs::Metadata)>> {
+    let opened = options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | extra_flags)
         .open(path);
     let file = match opened {
         Ok(file) => file,
@@ -184,7 +176,7 @@ pub(crate) fn open_for_reading(path: &Path) -> Result<Option<File>> {
             reason: "it is not a regular file",
         });
     }
-    Ok(Some(file))
+    Ok(Some((file, meta)))
 }
 
 /// Removes a file, treating "already gone" as success.
