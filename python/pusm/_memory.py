@@ -61,7 +61,7 @@ _pack_f32 = _F32.pack_into
 _perf_counter = _wait._perf_counter
 
 Buffer = Union[bytes, bytearray, memoryview]
-_Data = Union[mmap.mmap, bytearray]
+_Data = mmap.mmap
 
 # Every open SharedMemory, so that a normal interpreter exit closes them (the peer
 # then gets "peer closed" at once instead of waiting for its timeout).
@@ -78,9 +78,11 @@ def _close_all_at_exit() -> None:
 
 
 def _map(fd: int, length: int) -> _Data:
-    # mmap cannot map 0 bytes; a zero-capacity memory has nothing to share anyway.
+    # mmap cannot map 0 bytes, and a zero-capacity memory has nothing to share: a
+    # private 1-byte placeholder keeps every access path the same (the bounds
+    # checks use the capacity, 0, so its byte is never read or written).
     if length == 0:
-        return bytearray()
+        return mmap.mmap(-1, 1)
     return mmap.mmap(fd, length, access=mmap.ACCESS_WRITE)
 
 
@@ -784,12 +786,16 @@ class SharedMemory:
         return end
 
     def read_bytes(self, offset: int, length: int) -> Tuple[bytes, int]:
+        end = offset + length
+        # The one call generated readers make per variable-length field: one test
+        # for the common case (a slice of an mmap is a new bytes object).
+        if self._ready and 0 <= offset <= end <= self._capacity:
+            return self._data[offset:end], end  # type: ignore[index]
         if not self._ready:
             self._sync()
-        end = offset + length
         if offset < 0 or length < 0 or end > self._capacity:
             raise self._out_of_bounds("read_bytes", offset, length)
-        return bytes(self._data[offset:end]), end  # type: ignore[index]
+        return self._data[offset:end], end  # type: ignore[index]
 
     def write_bytes(self, offset: int, data: Buffer) -> int:
         if not self._ready:
@@ -804,10 +810,10 @@ class SharedMemory:
                 ) from None
             data = view.cast("B") if view.c_contiguous else view.tobytes()
         end = offset + len(data)
-        if offset < 0 or end > self._capacity:
-            raise self._out_of_bounds("write_bytes", offset, len(data))
-        self._data[offset:end] = data  # type: ignore[index]
-        return end
+        if 0 <= offset and end <= self._capacity:
+            self._data[offset:end] = data  # type: ignore[index]
+            return end
+        raise self._out_of_bounds("write_bytes", offset, len(data))
 
 
 def _check_timeout(timeout: object) -> Optional[float]:

@@ -84,8 +84,17 @@ class ArgumentTest(TempDirTestCase):
         prefix = self.new_prefix()
         sm = self.create(prefix, 0)
         self.assertEqual(sm.write_bytes(0, b""), 0)
-        with self.assertRaises(pusm.OutOfBoundsError):
-            sm.read_bool(0)
+        data, end = sm.read_bytes(0, 0)
+        self.assertEqual((type(data), data, end), (bytes, b"", 0))
+        for access in (
+            lambda: sm.read_bool(0),
+            lambda: sm.read_bytes(0, 1),
+            lambda: sm.write_bytes(0, b"x"),
+            lambda: sm.write_int32(0, 1),
+            lambda: sm.read_float32(0),
+        ):
+            with self.assertRaises(pusm.OutOfBoundsError):
+                access()
         sm.resize(4)
         self.assertEqual(sm.read_int32(0), (0, 4))
 

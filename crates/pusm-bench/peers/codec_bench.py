@@ -7,8 +7,10 @@
    call per field, as the original's users write it by hand (same runtime, same memory).
    Both must produce the same bytes and read back the same message: checked first.
 2. One primitive call (``read_int32``, ``write_int32``) on pusm's runtime against the
-   original's design (``original_peer.OriginalStyleMemory``: the whole hook re-read
-   through ``struct`` on every call), on the same files.
+   original's design (``original_peer.OriginalStyleMemory``: the hook asked field by
+   field through ``struct`` on every call), on the same files; and, printed as an
+   ``INFO`` line, against ``original_peer.StreamlinedMemory`` (the same checks from
+   one read of the whole hook).
 
 Samples are batches (a batch's time divided by its size), pusm and baseline batches
 alternating so that both see the same machine. For primitive calls, the cost of the
@@ -160,16 +162,17 @@ def main() -> int:
     import pusm
     import common
     import robot
-    from original_peer import OriginalStyleMemory
+    from original_peer import OriginalStyleMemory, StreamlinedMemory
 
     message_batch, message_batches, message_warmup = (5, 20, 2) if args.quick else (20, 400, 20)
     call_batch, call_batches, call_warmup = (500, 20, 2) if args.quick else (2000, 400, 20)
 
     prefix = "codec-%d" % os.getpid()
     sm = pusm.SharedMemory(prefix, 1 << 16, True, timeout=30)  # creates; holds control
-    original = None
+    original = streamlined = None
     try:
         original = OriginalStyleMemory(prefix, "python")  # the same files, the same role
+        streamlined = StreamlinedMemory(prefix, "python")
         obs = make_observation(robot, common)
 
         # The two serializers must agree byte for byte, and read back the message.
@@ -212,6 +215,16 @@ def main() -> int:
             for _ in call_range:
                 r(0)
 
+        def read_streamlined():
+            r = streamlined.read_int32
+            for _ in call_range:
+                r(0)
+
+        def write_streamlined():
+            w = streamlined.write_int32
+            for i in call_range:
+                w(0, i)
+
         def write_pusm():
             w = sm.write_int32
             for i in call_range:
@@ -234,6 +247,8 @@ def main() -> int:
                 ("read_int32_original", read_original, call_batch),
                 ("write_int32_pusm", write_pusm, call_batch),
                 ("write_int32_original", write_original, call_batch),
+                ("read_int32_streamlined", read_streamlined, call_batch),
+                ("write_int32_streamlined", write_streamlined, call_batch),
             ],
             call_batches,
             call_warmup,
@@ -241,14 +256,22 @@ def main() -> int:
         loop = summarize(calls.pop("loop"))[1]
         for name, samples in calls.items():
             results[name] = [max(s - loop, 0.0) for s in samples]
+        streamlined_p50 = {op: summarize(results.pop(op + "_streamlined"))[1] for op in ("read_int32", "write_int32")}
 
         print("INFO Python %s (%s) on %s" % (platform.python_version(), platform.python_implementation(), platform.machine()))
         print("INFO primitive calls: %d-call batches, bare loop of %.1f ns per call subtracted" % (call_batch, loop))
+        for op, p50 in streamlined_p50.items():
+            pusm_p50 = summarize(results[op + "_pusm"])[1]
+            print(
+                "INFO %s: %.0f ns on a streamlined original-style side (one hook read per call), %.1fx pusm's %.0f ns"
+                % (op, p50, p50 / pusm_p50 if pusm_p50 else float("inf"), pusm_p50)
+            )
         for name, samples in results.items():
             print("RESULT %s %d %.3f %.3f %.3f %.3f %.3f" % ((name,) + summarize(samples)))
     finally:
-        if original is not None:
-            original.close()
+        for side in (original, streamlined):
+            if side is not None:
+                side.close()
         sm.delete()
     return 0
 

@@ -27,6 +27,9 @@ _OBSERVATION_STEP = struct.Struct("<i?4fi")
 _OBSERVATION_CORNERS = struct.Struct("<12fi")
 _OBSERVATION_TARGET_PRESENT = struct.Struct("<?3f")
 _OBSERVATION_LAST_COMMAND = struct.Struct("<2i")
+_INT32 = struct.Struct("<i")
+_BOOL = struct.Struct("<?")
+_VEC3 = struct.Struct("<3f")
 _ACTION_COMMAND = struct.Struct("<i6fi")
 _ACTION_DT_PRESENT = struct.Struct("<?f")
 
@@ -132,29 +135,45 @@ class Observation:
         step = values[0]
         done = values[1]
         reward = values[2]
-        position = common.Vec3(*values[3:6])
+        position = common.Vec3(values[3], values[4], values[5])
         count = values[6]
         if count < 0:
             raise DecodeError(f"Observation.rays: negative length {count} at offset {offset - 4}")
-        data, offset = sm.read_bytes(offset, 4 * count)
-        rays = list(struct.unpack(f"<{count}f", data))
-        data, offset = sm.read_bytes(offset, _OBSERVATION_CORNERS.size)
-        values = _OBSERVATION_CORNERS.unpack(data)
-        corners = [common.Vec3(*values[3 * i : 3 * i + 3]) for i in range(4)]
+        data, end = sm.read_bytes(offset, 4 * count + _OBSERVATION_CORNERS.size)
+        rays = list(struct.unpack_from(f"<{count}f", data))
+        values = _OBSERVATION_CORNERS.unpack_from(data, 4 * count)
+        corners = [
+            common.Vec3(values[0], values[1], values[2]),
+            common.Vec3(values[3], values[4], values[5]),
+            common.Vec3(values[6], values[7], values[8]),
+            common.Vec3(values[9], values[10], values[11]),
+        ]
         length = values[12]
+        offset = end
         if length < 0:
             raise DecodeError(f"Observation.name: negative length {length} at offset {offset - 4}")
-        name, offset = _read_utf8(sm, offset, length, "Observation.name")
-        camera, offset = _read_bytes(sm, offset, "Observation.camera")
-        present, offset = sm.read_bool(offset)
+        data, end = sm.read_bytes(offset, length + _INT32.size)
+        name = _decode_utf8(data[:length], "Observation.name", offset - 4)
+        length = _INT32.unpack_from(data, length)[0]
+        offset = end
+        if length < 0:
+            raise DecodeError(
+                f"Observation.camera: negative length {length} at offset {offset - 4}"
+            )
+        data, end = sm.read_bytes(offset, length + _BOOL.size)
+        camera = data[:length]
+        present = _BOOL.unpack_from(data, length)[0]
+        offset = end
+        size = _VEC3.size if present else 0
+        data, end = sm.read_bytes(offset, size + _OBSERVATION_LAST_COMMAND.size)
         if present:
-            target, offset = common.Vec3.read(sm, offset)
+            values = _VEC3.unpack_from(data)
+            target = common.Vec3(*values)
         else:
             target = None
-        data, end = sm.read_bytes(offset, _OBSERVATION_LAST_COMMAND.size)
-        values = _OBSERVATION_LAST_COMMAND.unpack(data)
-        last_command = _to_enum(Command, values[0], "Observation.last_command", offset)
-        team = _to_enum(common.Team, values[1], "Observation.team", offset + 4)
+        values = _OBSERVATION_LAST_COMMAND.unpack_from(data, size)
+        last_command = _to_enum(Command, values[0], "Observation.last_command", offset + size)
+        team = _to_enum(common.Team, values[1], "Observation.team", offset + size + 4)
         offset = end
         return cls(
             step,
@@ -246,7 +265,7 @@ class Action:
         data, end = sm.read_bytes(offset, _ACTION_COMMAND.size)
         values = _ACTION_COMMAND.unpack(data)
         command = _to_enum(Command, values[0], "Action.command", offset)
-        force = common.Vec3(*values[1:4])
+        force = common.Vec3(values[1], values[2], values[3])
         gains = list(values[4:7])
         count = values[7]
         offset = end
@@ -311,11 +330,16 @@ def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
 def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
     """Reads ``length`` bytes of UTF-8, just after their int32 length."""
     data, end = sm.read_bytes(offset, length)
+    return _decode_utf8(data, where, offset - 4), end
+
+
+def _decode_utf8(data: bytes, where: str, offset: int) -> str:
+    """``data`` decoded as UTF-8; ``offset`` is where the string (its length) starts."""
     try:
-        return str(data, "utf-8"), end
+        return str(data, "utf-8")
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
         ) from None
 
 
@@ -324,12 +348,6 @@ def _pack_str(parts: list, value: str) -> None:
     data = value.encode("utf-8")
     parts.append(struct.pack("<i", len(data)))
     parts.append(data)
-
-
-def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
-    """Reads an int32 length, then that many bytes."""
-    length, end = _read_count(sm, offset, where)
-    return sm.read_bytes(end, length)
 
 
 def _to_enum(enum_type, value: int, where: str, offset: int):

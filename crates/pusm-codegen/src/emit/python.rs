@@ -45,12 +45,17 @@ const GENERATED_MEMBERS: &[&str] = &[
 const CLASS_BODY_NAMES: &[&str] = &["dataclasses", "list", "self"];
 /// Locals of the generated `read` methods (besides the per-depth temporaries).
 const READ_LOCALS: &[&str] = &[
-    "cls", "sm", "offset", "data", "values", "end", "value", "length",
+    "cls", "sm", "offset", "data", "values", "end", "value", "length", "size",
 ];
 
 /// Fixed arrays of structs (or arrays) with at most this many numbers in
-/// all are written element by element rather than through a generator.
+/// all are written and read element by element rather than through a
+/// generator or a comprehension.
 const UNROLL: usize = 24;
+
+/// Structs of at most this many bool, int32 or float32 fields are built
+/// from an unpacked tuple value by value rather than from a slice of it.
+const INDEXED_ARGS: usize = 4;
 
 const WIDTH: usize = 99;
 const INDENT: &str = "    ";
@@ -71,6 +76,7 @@ enum Helper {
     ReadCount,
     ReadStr,
     ReadUtf8,
+    DecodeUtf8,
     PackStr,
     ReadBytes,
     ReadEnum,
@@ -367,19 +373,35 @@ impl<'a> ModuleEmitter<'a> {
         w.line("");
         w.line("Raises ``DecodeError`` when the bytes are not a valid message.");
         w.line("\"\"\"");
+        let segments = self.segments(def);
+        let fields = Fields {
+            def,
+            class: &class,
+            attrs: &attrs,
+            locals: &locals,
+        };
         let mut prefixed = false;
-        for segment in self.segments(def) {
+        let mut index = 0;
+        while let Some(segment) = segments.get(index) {
+            index += 1;
             match segment {
                 Segment::Run(range) => {
-                    prefixed = self.read_run(w, def, &class, &attrs, &locals, range);
+                    prefixed = self.read_run(w, &fields, range.clone());
                 }
                 Segment::Single(i) => {
-                    let place = format!("{class}.{}", attrs[i]);
-                    let ty = &def.fields[i].ty;
-                    if std::mem::take(&mut prefixed) {
-                        self.read_rest(w, ty, &locals[i], &place);
-                    } else {
-                        self.read_var(w, ty, &locals[i], 0, &place);
+                    let place = format!("{class}.{}", attrs[*i]);
+                    let ty = &def.fields[*i].ty;
+                    if !std::mem::take(&mut prefixed) {
+                        self.read_var(w, ty, &locals[*i], 0, &place);
+                        continue;
+                    }
+                    match self.read_ahead(w, &fields, *i, segments.get(index)) {
+                        Some(Ahead::Run { prefix }) => {
+                            prefixed = prefix;
+                            index += 1; // the run was read with this field
+                        }
+                        Some(Ahead::Prefix) => prefixed = true,
+                        None => self.read_rest(w, ty, &locals[*i], &place),
                     }
                 }
             }
@@ -526,11 +548,7 @@ impl<'a> ModuleEmitter<'a> {
             .filter_map(|field| self.schema.fixed_size(&field.ty))
             .sum();
         let next = def.fields.get(range.end)?;
-        let has_prefix = matches!(
-            next.ty,
-            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_)
-        );
-        (size > 0 && has_prefix).then_some(range.end)
+        (size > 0 && has_prefix(&next.ty)).then_some(range.end)
     }
 
     /// `parts.append(NAME.pack(args))`, wrapped when long.
@@ -563,32 +581,22 @@ impl<'a> ModuleEmitter<'a> {
         w.line(")");
     }
 
-    fn read_run(
-        &self,
-        w: &mut Writer,
-        def: &StructDef,
-        class: &str,
-        attrs: &[String],
-        locals: &[String],
-        range: std::ops::Range<usize>,
-    ) -> bool {
-        let fields = &def.fields[range.clone()];
-        let next = self.prefixed_field(def, &range);
+    /// Statements that read a run of fixed-size fields, and the length or
+    /// presence flag of the field after it, if any (then returns true).
+    fn read_run(&self, w: &mut Writer, f: &Fields, range: std::ops::Range<usize>) -> bool {
+        let fields = &f.def.fields[range.clone()];
+        let next = self.prefixed_field(f.def, &range);
         if next.is_none() && range.len() == 1 && is_scalar(self.schema, &fields[0].ty) {
             let i = range.start;
-            let place = format!("{class}.{}", attrs[i]);
-            self.read_var(w, &def.fields[i].ty, &locals[i], 0, &place);
+            let place = format!("{}.{}", f.class, f.attrs[i]);
+            self.read_var(w, &f.def.fields[i].ty, &f.locals[i], 0, &place);
             return false;
         }
-        let total: usize = fields
-            .iter()
-            .filter_map(|field| self.schema.fixed_size(&field.ty))
-            .sum();
-        if total == 0 {
+        if self.run_size(f.def, &range) == 0 {
             for i in range {
-                let place = format!("{class}.{}", attrs[i]);
+                let place = format!("{}.{}", f.class, f.attrs[i]);
                 let value = self.build(
-                    &def.fields[i].ty,
+                    &f.def.fields[i].ty,
                     "()",
                     &Pos::default(),
                     None,
@@ -596,22 +604,50 @@ impl<'a> ModuleEmitter<'a> {
                     &place,
                     "offset",
                 );
-                w.line(format!("{} = {value}", locals[i]));
+                w.line(format!("{} = {value}", f.locals[i]));
             }
             return false;
         }
-        // The local the length or presence flag of the next field goes in.
-        let prefix = next.map(|next| match def.fields[next].ty {
-            TypeRef::String | TypeRef::Bytes => "length".to_owned(),
-            TypeRef::List(_) => "count".to_owned(),
-            _ => "present".to_owned(),
-        });
-        let name = self.run_struct(def, class, attrs, &range);
-        if fields.iter().all(|field| is_direct(&field.ty)) {
+        let name = self.run_struct(f.def, f.class, f.attrs, &range);
+        let has_enums = fields.iter().any(|field| self.contains_enum(&field.ty));
+        if has_enums {
+            w.line(format!("data, end = sm.read_bytes(offset, {name}.size)"));
+        } else {
             w.line(format!("data, offset = sm.read_bytes(offset, {name}.size)"));
-            let mut targets: Vec<String> = range.map(|i| locals[i].clone()).collect();
-            targets.extend(prefix.clone());
-            let one_line = format!("{} = {name}.unpack(data)", targets.join(", "));
+        }
+        self.decode_run(w, f, range, &format!("{name}.unpack(data)"), "offset");
+        if has_enums {
+            w.line("offset = end");
+        }
+        self.check_prefix(w, f, next);
+        next.is_some()
+    }
+
+    /// Statements that set the locals of a run of fixed-size fields (and the
+    /// length or presence flag of the field after it) from `unpack`, an
+    /// expression that unpacks the run's `struct`. `start` is the offset of
+    /// the run, for the messages of bad enum values.
+    fn decode_run(
+        &self,
+        w: &mut Writer,
+        f: &Fields,
+        range: std::ops::Range<usize>,
+        unpack: &str,
+        start: &str,
+    ) {
+        let fields = &f.def.fields[range.clone()];
+        // The local the length or presence flag of the next field goes in.
+        let prefix = self
+            .prefixed_field(f.def, &range)
+            .map(|next| prefix_local(&f.def.fields[next].ty).to_owned());
+        if fields.iter().all(|field| is_direct(&field.ty)) {
+            let mut targets: Vec<String> = range.map(|i| f.locals[i].clone()).collect();
+            targets.extend(prefix);
+            if let [target] = targets.as_slice() {
+                w.line(format!("{target} = {unpack}[0]"));
+                return;
+            }
+            let one_line = format!("{} = {unpack}", targets.join(", "));
             if w.indentation().len() + one_line.len() <= WIDTH {
                 w.line(one_line);
             } else {
@@ -619,18 +655,11 @@ impl<'a> ModuleEmitter<'a> {
                 for target in &targets {
                     w.line(format!("{INDENT}{target},"));
                 }
-                w.line(format!(") = {name}.unpack(data)"));
+                w.line(format!(") = {unpack}"));
             }
-            self.check_prefix(w, def, attrs, class, next);
-            return next.is_some();
+            return;
         }
-        let has_enums = fields.iter().any(|field| self.contains_enum(&field.ty));
-        if has_enums {
-            w.line(format!("data, end = sm.read_bytes(offset, {name}.size)"));
-        } else {
-            w.line(format!("data, offset = sm.read_bytes(offset, {name}.size)"));
-        }
-        w.line(format!("values = {name}.unpack(data)"));
+        w.line(format!("values = {unpack}"));
         let mut pos = Pos::default();
         let mut byte_offset = 0;
         let leaf_total = self
@@ -643,45 +672,215 @@ impl<'a> ModuleEmitter<'a> {
             .len()
             + usize::from(prefix.is_some());
         for i in range {
-            let ty = &def.fields[i].ty;
-            let place = format!("{class}.{}", attrs[i]);
+            let ty = &f.def.fields[i].ty;
+            let place = format!("{}.{}", f.class, f.attrs[i]);
             let at = if byte_offset == 0 {
-                "offset".to_owned()
+                start.to_owned()
             } else {
-                format!("offset + {byte_offset}")
+                format!("{start} + {byte_offset}")
             };
             let value = self.build(ty, "values", &pos, Some(leaf_total), 0, &place, &at);
-            w.lines(assign_lines(&locals[i], &value, w.indentation().len()));
+            w.lines(assign_lines(&f.locals[i], &value, w.indentation().len()));
             pos = pos.plus(self.codes(std::slice::from_ref(ty)).len());
             byte_offset += self.schema.fixed_size(ty).unwrap_or(0);
         }
         if let Some(prefix) = &prefix {
             w.line(format!("{prefix} = values[{}]", pos.render()));
         }
-        if has_enums {
-            w.line("offset = end");
+    }
+
+    /// The encoded size of the fields in `range`, all fixed-size.
+    fn run_size(&self, def: &StructDef, range: &std::ops::Range<usize>) -> usize {
+        def.fields[range.clone()]
+            .iter()
+            .filter_map(|field| self.schema.fixed_size(&field.ty))
+            .sum()
+    }
+
+    /// Reads the rest of field `i`, whose length or presence flag was read
+    /// before it, together with what follows it up to the next variable
+    /// length: the run of fixed-size fields after it (and the length or
+    /// presence flag after that run), or the length or presence flag of the
+    /// next field. One `read_bytes` instead of two or three. Emits nothing
+    /// and returns `None` when field `i` or what follows does not allow it
+    /// (the caller then reads the field alone).
+    fn read_ahead(
+        &self,
+        w: &mut Writer,
+        f: &Fields,
+        i: usize,
+        next: Option<&Segment>,
+    ) -> Option<Ahead> {
+        let ty = &f.def.fields[i].ty;
+        let target = &f.locals[i];
+        let place = format!("{}.{}", f.class, f.attrs[i]);
+        // The bytes of field `i` after its prefix, and how to decode them.
+        let payload = self.payload(ty, &place)?;
+        let (tail, after) = match next? {
+            Segment::Run(range) if self.run_size(f.def, range) > 0 => (
+                self.run_struct(f.def, f.class, f.attrs, range),
+                Tail::Run(range.clone()),
+            ),
+            Segment::Single(j) if has_prefix(&f.def.fields[*j].ty) => {
+                let (hint, format) = match f.def.fields[*j].ty {
+                    TypeRef::Optional(_) => ("_BOOL", "?"),
+                    _ => ("_INT32", "i"),
+                };
+                (self.struct_const(hint, format), Tail::Prefix(*j))
+            }
+            _ => return None,
+        };
+        let length = match &payload {
+            Payload::Optional { inner, .. } => {
+                w.line(format!("size = {inner}.size if present else 0"));
+                "size".to_owned()
+            }
+            Payload::Utf8 | Payload::Bytes => "length".to_owned(),
+            Payload::Numbers { size, .. } | Payload::Enums { size, .. } => {
+                if *size == 1 {
+                    "count".to_owned()
+                } else {
+                    format!("{size} * count")
+                }
+            }
+            Payload::Structs { element } => format!("{element}.size * count"),
+        };
+        w.line(format!(
+            "data, end = sm.read_bytes(offset, {length} + {tail}.size)"
+        ));
+        match payload {
+            Payload::Utf8 => {
+                self.need(Helper::DecodeUtf8);
+                w.line(format!(
+                    "{target} = _decode_utf8(data[:length], \"{place}\", offset - 4)"
+                ));
+            }
+            Payload::Bytes => w.line(format!("{target} = data[:length]")),
+            Payload::Numbers { code, .. } => w.line(format!(
+                "{target} = list(struct.unpack_from(f\"<{{count}}{code}\", data))"
+            )),
+            Payload::Enums { class, .. } => {
+                self.need(Helper::ToEnum);
+                let value = format!(
+                    "[_to_enum({class}, value, \"{place}\", offset) for value in struct.unpack_from(f\"<{{count}}i\", data)]"
+                );
+                w.lines(assign_lines(target, &value, w.indentation().len()));
+            }
+            Payload::Structs { element } => {
+                let TypeRef::List(element_type) = ty else {
+                    unreachable!("a list payload is a list's")
+                };
+                let total = self.codes(std::slice::from_ref(&**element_type)).len();
+                let value = self.build(
+                    element_type,
+                    "values",
+                    &Pos::default(),
+                    Some(total),
+                    1,
+                    &place,
+                    "offset",
+                );
+                let value =
+                    format!("[{value} for values in {element}.iter_unpack(data[:{length}])]");
+                w.lines(assign_lines(target, &value, w.indentation().len()));
+            }
+            Payload::Optional { inner, inner_type } => {
+                let total = self.codes(std::slice::from_ref(&inner_type)).len();
+                let value = self.build(
+                    &inner_type,
+                    "values",
+                    &Pos::default(),
+                    Some(total),
+                    1,
+                    &place,
+                    "offset",
+                );
+                w.line("if present:");
+                w.indent();
+                w.line(format!("values = {inner}.unpack_from(data)"));
+                w.lines(assign_lines(target, &value, w.indentation().len()));
+                w.dedent();
+                w.line("else:");
+                w.line(format!("    {target} = None"));
+            }
         }
-        self.check_prefix(w, def, attrs, class, next);
-        next.is_some()
+        let unpack = format!("{tail}.unpack_from(data, {length})");
+        match after {
+            Tail::Run(range) => {
+                let next_prefixed = self.prefixed_field(f.def, &range);
+                self.decode_run(w, f, range, &unpack, &format!("offset + {length}"));
+                w.line("offset = end");
+                self.check_prefix(w, f, next_prefixed);
+                Some(Ahead::Run {
+                    prefix: next_prefixed.is_some(),
+                })
+            }
+            Tail::Prefix(j) => {
+                let local = prefix_local(&f.def.fields[j].ty);
+                w.line(format!("{local} = {unpack}[0]"));
+                w.line("offset = end");
+                self.check_prefix(w, f, Some(j));
+                Some(Ahead::Prefix)
+            }
+        }
+    }
+
+    /// How the bytes of a field after its prefix are decoded from `data`
+    /// when their length is known before reading them; `None` for fields
+    /// whose length is only known while reading them.
+    fn payload(&self, ty: &TypeRef, place: &str) -> Option<Payload> {
+        match ty {
+            TypeRef::String => Some(Payload::Utf8),
+            TypeRef::Bytes => Some(Payload::Bytes),
+            TypeRef::List(element) => {
+                let size = self.schema.fixed_size(element).filter(|size| *size > 0)?;
+                if is_direct(element) {
+                    *self.uses_struct.borrow_mut() = true;
+                    Some(Payload::Numbers {
+                        size,
+                        code: self.codes(std::slice::from_ref(&**element)),
+                    })
+                } else if let (true, TypeRef::Named(id)) = (self.is_enum(element), &**element) {
+                    *self.uses_struct.borrow_mut() = true;
+                    Some(Payload::Enums {
+                        size,
+                        class: self.enum_ref(*id),
+                    })
+                } else {
+                    Some(Payload::Structs {
+                        element: self.element_struct(element, place),
+                    })
+                }
+            }
+            TypeRef::Optional(inner) => {
+                self.schema.fixed_size(inner).filter(|size| *size > 0)?;
+                let inner_struct = match &**inner {
+                    TypeRef::Named(_) => self.element_struct(inner, place),
+                    _ => self.struct_const(
+                        &format!("{}_VALUE", self.array_hint(place)),
+                        &self.format(std::slice::from_ref(&**inner)),
+                    ),
+                };
+                Some(Payload::Optional {
+                    inner: inner_struct,
+                    inner_type: (**inner).clone(),
+                })
+            }
+            _ => None,
+        }
     }
 
     /// After a run read with the int32 length of the next field: the check
     /// that it is not negative.
-    fn check_prefix(
-        &self,
-        w: &mut Writer,
-        def: &StructDef,
-        attrs: &[String],
-        class: &str,
-        next: Option<usize>,
-    ) {
+    fn check_prefix(&self, w: &mut Writer, f: &Fields, next: Option<usize>) {
         let Some(next) = next else { return };
-        let local = match def.fields[next].ty {
-            TypeRef::String | TypeRef::Bytes => "length",
-            TypeRef::List(_) => "count",
+        let local = match f.def.fields[next].ty {
+            TypeRef::String | TypeRef::Bytes | TypeRef::List(_) => {
+                prefix_local(&f.def.fields[next].ty)
+            }
             _ => return,
         };
-        let place = format!("{class}.{}", attrs[next]);
+        let place = format!("{}.{}", f.class, f.attrs[next]);
         w.line(format!("if {local} < 0:"));
         w.indent();
         let message = format!("f\"{place}: negative length {{{local}}} at offset {{offset - 4}}\"");
@@ -1107,7 +1306,8 @@ impl<'a> ModuleEmitter<'a> {
         }
     }
 
-    /// The `struct.Struct` of one element of a list of fixed-size `element`s.
+    /// The `struct.Struct` of one element of a list of fixed-size `element`s
+    /// (or of the value of an optional struct).
     fn element_struct(&self, element: &TypeRef, place: &str) -> String {
         let hint = match element {
             TypeRef::Named(id) => format!(
@@ -1205,8 +1405,8 @@ impl<'a> ModuleEmitter<'a> {
                     }
                     if def.fields.iter().all(|field| is_direct(&field.ty)) {
                         return format!(
-                            "{class}(*{})",
-                            slice(values, pos, def.fields.len(), total)
+                            "{class}({})",
+                            direct_args(values, pos, def.fields.len(), total)
                         );
                     }
                     let mut args = Vec::new();
@@ -1233,8 +1433,18 @@ impl<'a> ModuleEmitter<'a> {
                         slice(values, pos, *len, total)
                     );
                 }
-                let index = loop_index(depth);
                 let stride = self.codes(std::slice::from_ref(&**element)).len();
+                if stride > 0 && len * stride <= UNROLL {
+                    // Short: one expression per element, no loop to run.
+                    let items: Vec<String> = (0..*len)
+                        .map(|k| {
+                            let pos = pos.plus(k * stride);
+                            self.build(element, values, &pos, None, depth + 1, place, at)
+                        })
+                        .collect();
+                    return format!("[{}]", items.join(", "));
+                }
+                let index = loop_index(depth);
                 let inner = self.build(
                     element,
                     values,
@@ -1458,6 +1668,10 @@ impl<'a> ModuleEmitter<'a> {
             Helper::ReadStr => {
                 helpers.insert(Helper::ReadCount);
                 helpers.insert(Helper::ReadUtf8);
+                helpers.insert(Helper::DecodeUtf8);
+            }
+            Helper::ReadUtf8 => {
+                helpers.insert(Helper::DecodeUtf8);
             }
             Helper::ReadBytes => {
                 helpers.insert(Helper::ReadCount);
@@ -1468,6 +1682,49 @@ impl<'a> ModuleEmitter<'a> {
             _ => {}
         }
     }
+}
+
+/// The fields of the struct whose `read` is being written, with their
+/// attribute names and the locals `read` keeps them in.
+struct Fields<'a> {
+    def: &'a StructDef,
+    class: &'a str,
+    attrs: &'a [String],
+    locals: &'a [String],
+}
+
+/// What a read-ahead read besides the field it was for.
+enum Ahead {
+    /// The run of fixed-size fields after it (and the length or presence
+    /// flag after that run, when `prefix`).
+    Run { prefix: bool },
+    /// The length or presence flag of the next field.
+    Prefix,
+}
+
+/// What a read-ahead reads after the field it is for.
+enum Tail {
+    /// The run of fixed-size fields in this range (and the prefix after it).
+    Run(std::ops::Range<usize>),
+    /// The length or presence flag of this field.
+    Prefix(usize),
+}
+
+/// The bytes of a field after its length or presence flag, when the flag
+/// alone tells how many there are.
+enum Payload {
+    /// A string's UTF-8 bytes (`length` of them).
+    Utf8,
+    /// A bytes field's bytes (`length` of them).
+    Bytes,
+    /// `count` bools, int32s or float32s (`size` bytes each, `struct` `code`).
+    Numbers { size: usize, code: String },
+    /// `count` int32 values of the enum `class`.
+    Enums { size: usize, class: String },
+    /// `count` fixed-size structs or arrays, each unpacked by `element`.
+    Structs { element: String },
+    /// An optional's value when `present`, unpacked by `inner`.
+    Optional { inner: String, inner_type: TypeRef },
 }
 
 enum Segment {
@@ -1495,6 +1752,24 @@ fn run_length(codes: &str) -> String {
     out
 }
 
+/// String, bytes, list or optional: the types that start with an int32
+/// length or a bool presence flag.
+fn has_prefix(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String | TypeRef::Bytes | TypeRef::List(_) | TypeRef::Optional(_)
+    )
+}
+
+/// The local `read` keeps the length or presence flag of a `ty` field in.
+fn prefix_local(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String | TypeRef::Bytes => "length",
+        TypeRef::List(_) => "count",
+        _ => "present",
+    }
+}
+
 /// bool, int32 or float32: one value, no conversion.
 fn is_direct(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Bool | TypeRef::Int32 | TypeRef::Float32)
@@ -1503,6 +1778,21 @@ fn is_direct(ty: &TypeRef) -> bool {
 /// A primitive or an enum: one primitive call on the memory.
 fn is_scalar(schema: &Schema, ty: &TypeRef) -> bool {
     is_direct(ty) || matches!(ty, TypeRef::Named(id) if matches!(schema.item(*id), Item::Enum(_)))
+}
+
+/// The arguments that pass `len` consecutive values of the tuple `values`,
+/// from `pos`, to a constructor: `*values` when that is all of it, else
+/// each value by index when they are few (faster than a slice), else
+/// `*values[a:b]`.
+fn direct_args(values: &str, pos: &Pos, len: usize, total: Option<usize>) -> String {
+    let whole = pos.terms.is_empty() && pos.constant == 0 && total == Some(len);
+    if whole || len > INDEXED_ARGS {
+        return format!("*{}", slice(values, pos, len, total));
+    }
+    (0..len)
+        .map(|k| format!("{values}[{}]", pos.plus(k).render()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `values[a:b]`, or `values` when the slice is all of it.
@@ -1652,8 +1942,8 @@ fn assign_lines(target: &str, value: &str, indent: usize) -> Vec<String> {
 }
 
 /// `expr` on one line when it fits after `indent` columns, else split the
-/// way Black would: a list comprehension as element, clauses; a call as one
-/// argument per line. The lines after the first are relative to the first.
+/// way Black would: a list comprehension as element, clauses; a list or a
+/// call as one element or argument per line. The lines after the first are relative to the first.
 fn explode(expr: &str, indent: usize) -> Vec<String> {
     if indent + expr.len() <= WIDTH {
         return vec![expr.to_owned()];
@@ -1670,6 +1960,17 @@ fn explode(expr: &str, indent: usize) -> Vec<String> {
             lines.push("]".to_owned());
             return lines;
         }
+        // A list display: one element per line.
+        let mut lines = vec!["[".to_owned()];
+        for element in split_top_level(inner, ", ") {
+            let mut element_lines = explode(&element, indent + INDENT.len());
+            if let Some(last) = element_lines.last_mut() {
+                last.push(',');
+            }
+            lines.extend(indented(element_lines));
+        }
+        lines.push("]".to_owned());
+        return lines;
     }
     if let Some(open) = expr.find('(').filter(|_| expr.ends_with(')')) {
         let head = &expr[..=open];
@@ -1792,11 +2093,17 @@ fn helper_source(helper: Helper) -> &'static str {
             r#"def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
     """Reads ``length`` bytes of UTF-8, just after their int32 length."""
     data, end = sm.read_bytes(offset, length)
+    return _decode_utf8(data, where, offset - 4), end
+"#
+        }
+        Helper::DecodeUtf8 => {
+            r#"def _decode_utf8(data: bytes, where: str, offset: int) -> str:
+    """``data`` decoded as UTF-8; ``offset`` is where the string (its length) starts."""
     try:
-        return str(data, "utf-8"), end
+        return str(data, "utf-8")
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
         ) from None
 "#
         }

@@ -268,6 +268,26 @@ def main():
         # Invalid UTF-8 (the string's length prefix is at offset 4).
         memory = Memory(struct.pack("<ii", 7, 2) + b"\xc3\x28" + bytes(64))
         expect(decode_error, lambda: edge.Keywords.read(memory, 0), "Keywords.class_", "UTF-8", "offset 4")
+        # The same errors where a field is read together with what follows it:
+        # Observation with no rays, name "n", no camera, a target. Its name's length
+        # is at 73, the name at 77, the camera's length at 78, the presence flag at
+        # 82, last_command at 95 and team at 99 (at 83 and 87 without a target).
+        for target, command_at in ((common.Vec3(), 95), (None, 83)):
+            good = Memory()
+            robot.Observation(name="n", target=target).write(good, 0)
+            read = lambda: robot.Observation.read(memory, 0)  # noqa: E731
+            memory = Memory(bytes(good.data))
+            memory.data[77:78] = b"\xff"
+            expect(decode_error, read, "Observation.name", "UTF-8", "offset 73")
+            memory = Memory(bytes(good.data))
+            memory.data[78:82] = struct.pack("<i", -5)
+            expect(decode_error, read, "Observation.camera", "-5", "offset 78")
+            memory = Memory(bytes(good.data))
+            memory.data[command_at : command_at + 4] = struct.pack("<i", 42)
+            expect(decode_error, read, "Observation.last_command", "42", f"offset {command_at}")
+            memory = Memory(bytes(good.data))
+            memory.data[command_at + 4 : command_at + 8] = struct.pack("<i", 9)
+            expect(decode_error, read, "Observation.team", "9", f"offset {command_at + 4}")
         # Fixed arrays of the wrong length, outer and inner.
         expect(ValueError, lambda: robot.Action(gains=[1.0]).write(Memory(), 0), "Action.gains", "3")
         expect(ValueError, lambda: edge.Nested(grid=[[0.0, 0.0]] * 2 + [[0.0]]).write(Memory(), 0), "Nested.grid", "2")
@@ -281,13 +301,20 @@ def main():
         memory.calls.clear()
         edge.Pose.read(memory, 0)
         assert memory.calls == {"read_bytes": 1}, memory.calls
-        observation = robot.Observation(rays=[float(i) for i in range(1000)], name="n")
-        memory = Memory()
-        observation.write(memory, 0)
-        assert sum(memory.calls.values()) <= 12, memory.calls
-        memory.calls.clear()
-        assert robot.Observation.read(memory, 0)[0] == observation
-        assert sum(memory.calls.values()) <= 12, memory.calls
+        # An Observation: one write_bytes; one read_bytes per variable length (the
+        # header with the ray count, the rays with the corners and the name's length,
+        # the name with the camera's length, the camera with the presence flag, the
+        # target with the rest), with or without a target.
+        for target in (common.Vec3(1.0, 2.0, 3.0), None):
+            observation = robot.Observation(
+                rays=[float(i) for i in range(1000)], name="n", camera=b"xyz", target=target
+            )
+            memory = Memory()
+            observation.write(memory, 0)
+            assert memory.calls == {"write_bytes": 1}, memory.calls
+            memory.calls.clear()
+            assert robot.Observation.read(memory, 0) == (observation, len(memory.data))
+            assert memory.calls == {"read_bytes": 5}, memory.calls
         # Bools read from a packed run are True for any non-zero byte.
         memory = Memory()
         edge.Pose(visible=True).write(memory, 0)

@@ -130,7 +130,7 @@ class Nested:
             list_of_maybes.append(item)
         data, offset = sm.read_bytes(offset, _NESTED_GRID.size)
         values = _NESTED_GRID.unpack(data)
-        grid = [list(values[2 * i : 2 * i + 2]) for i in range(3)]
+        grid = [list(values[0:2]), list(values[2:4]), list(values[4:6])]
         count = values[6]
         if count < 0:
             raise DecodeError(f"Nested.blobs: negative length {count} at offset {offset - 4}")
@@ -230,13 +230,14 @@ class Keywords:
         type, length = _KEYWORDS_TYPE.unpack(data)
         if length < 0:
             raise DecodeError(f"Keywords.class_: negative length {length} at offset {offset - 4}")
-        class_, offset = _read_utf8(sm, offset, length, "Keywords.class_")
-        data, offset = sm.read_bytes(offset, _KEYWORDS_FROM.size)
-        from_, lambda_, length = _KEYWORDS_FROM.unpack(data)
+        data, end = sm.read_bytes(offset, length + _KEYWORDS_FROM.size)
+        class_ = _decode_utf8(data[:length], "Keywords.class_", offset - 4)
+        from_, lambda_, length = _KEYWORDS_FROM.unpack_from(data, length)
+        offset = end
         if length < 0:
             raise DecodeError(f"Keywords.string: negative length {length} at offset {offset - 4}")
-        string, offset = sm.read_bytes(offset, length)
-        data, offset = sm.read_bytes(offset, _KEYWORDS_NAMESPACE.size)
+        data, end = sm.read_bytes(offset, length + _KEYWORDS_NAMESPACE.size)
+        string = data[:length]
         (
             namespace,
             read_,
@@ -244,7 +245,8 @@ class Keywords:
             encoded_len_,
             fingerprint,
             keywords,
-        ) = _KEYWORDS_NAMESPACE.unpack(data)
+        ) = _KEYWORDS_NAMESPACE.unpack_from(data, length)
+        offset = end
         return cls(
             type,
             class_,
@@ -371,7 +373,7 @@ class Pose:
         """
         data, end = sm.read_bytes(offset, _POSE.size)
         values = _POSE.unpack(data)
-        position = common.Vec3(*values[0:3])
+        position = common.Vec3(values[0], values[1], values[2])
         heading = values[3]
         visible = values[4]
         id = values[5]
@@ -426,11 +428,16 @@ def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
 def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
     """Reads ``length`` bytes of UTF-8, just after their int32 length."""
     data, end = sm.read_bytes(offset, length)
+    return _decode_utf8(data, where, offset - 4), end
+
+
+def _decode_utf8(data: bytes, where: str, offset: int) -> str:
+    """``data`` decoded as UTF-8; ``offset`` is where the string (its length) starts."""
     try:
-        return str(data, "utf-8"), end
+        return str(data, "utf-8")
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
         ) from None
 
 

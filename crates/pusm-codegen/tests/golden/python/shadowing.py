@@ -56,6 +56,9 @@ _LOCALS_PRESENT_PRESENT = struct.Struct("<??")
 _LOCALS_I = struct.Struct("<9i")
 _LOCALS_COMMON = struct.Struct("<3f")
 _LOCALS_COLOR = struct.Struct("<i")
+_INT32 = struct.Struct("<i")
+_BOOL = struct.Struct("<?")
+_LOCALS_PRESENT_VALUE = struct.Struct("<?")
 _SEGMENT = struct.Struct("<2fi?")
 _SHAPES_SEGMENTS = struct.Struct("<2fi?2fi?i")
 _SHAPES_PAIRS_ITEM = struct.Struct("<2i")
@@ -63,7 +66,8 @@ _SHAPES_MAYBE_COLOR_PRESENT = struct.Struct("<?i")
 _SHAPES_MAYBE_ARRAY_PRESENT = struct.Struct("<?3f")
 _SHAPES_MAYBE_SEGMENT_PRESENT = struct.Struct("<?2fi?")
 _SHAPES_MATRIX = struct.Struct("<45i")
-_SHAPES_MAYBE_ARRAY = struct.Struct("<3f")
+_COLOR = struct.Struct("<i")
+_SHAPES_MAYBE_ARRAY_VALUE = struct.Struct("<3f")
 _CONTAINERS_VEC = struct.Struct("<f")
 _CONTAINERS_MAYBE_VEC_PRESENT = struct.Struct("<?f")
 _RUN_EDGES_ID = struct.Struct("<2i")
@@ -71,6 +75,7 @@ _RUN_EDGES_FLAG = struct.Struct("<2?")
 _RUN_EDGES_SCALE = struct.Struct("<f?")
 _RUN_EDGES_COLOR = struct.Struct("<i?")
 _RUN_EDGES_TAIL = struct.Struct("<i")
+_RUN_EDGES_MAYBE_VALUE = struct.Struct("<i")
 
 
 class Color(enum.IntEnum):
@@ -856,23 +861,32 @@ class Locals:
         sm_, offset_, length = _LOCALS_SM.unpack(data)
         if length < 0:
             raise DecodeError(f"Locals.cls: negative length {length} at offset {offset - 4}")
-        cls_, offset = _read_utf8(sm, offset, length, "Locals.cls")
-        data, offset = sm.read_bytes(offset, _LOCALS_DATA.size)
-        data_, values_, end_, count_, count = _LOCALS_DATA.unpack(data)
+        data, end = sm.read_bytes(offset, length + _LOCALS_DATA.size)
+        cls_ = _decode_utf8(data[:length], "Locals.cls", offset - 4)
+        data_, values_, end_, count_, count = _LOCALS_DATA.unpack_from(data, length)
+        offset = end
         if count < 0:
             raise DecodeError(f"Locals.count1: negative length {count} at offset {offset - 4}")
-        data, offset = sm.read_bytes(offset, 4 * count)
-        count1_ = list(struct.unpack(f"<{count}i", data))
-        item_, offset = _read_str(sm, offset, "Locals.item")
-        present, offset = sm.read_bool(offset)
+        data, end = sm.read_bytes(offset, 4 * count + _INT32.size)
+        count1_ = list(struct.unpack_from(f"<{count}i", data))
+        length = _INT32.unpack_from(data, 4 * count)[0]
+        offset = end
+        if length < 0:
+            raise DecodeError(f"Locals.item: negative length {length} at offset {offset - 4}")
+        data, end = sm.read_bytes(offset, length + _BOOL.size)
+        item_ = _decode_utf8(data[:length], "Locals.item", offset - 4)
+        present = _BOOL.unpack_from(data, length)[0]
+        offset = end
+        size = _LOCALS_PRESENT_VALUE.size if present else 0
+        data, end = sm.read_bytes(offset, size + _LOCALS_I.size)
         if present:
-            present_, offset = sm.read_bool(offset)
+            values = _LOCALS_PRESENT_VALUE.unpack_from(data)
+            present_ = values[0]
         else:
             present_ = None
-        data, end = sm.read_bytes(offset, _LOCALS_I.size)
-        values = _LOCALS_I.unpack(data)
+        values = _LOCALS_I.unpack_from(data, size)
         i = list(values[0:2])
-        value_ = _to_enum(Color, values[2], "Locals.value", offset + 8)
+        value_ = _to_enum(Color, values[2], "Locals.value", offset + size + 8)
         found = values[3]
         self_ = values[4]
         super = values[5]
@@ -882,11 +896,11 @@ class Locals:
         offset = end
         if count < 0:
             raise DecodeError(f"Locals.list_: negative length {count} at offset {offset - 4}")
-        data, offset = sm.read_bytes(offset, 4 * count)
-        list_ = list(struct.unpack(f"<{count}i", data))
-        data, offset = sm.read_bytes(offset, _LOCALS_COMMON.size)
-        values = _LOCALS_COMMON.unpack(data)
+        data, end = sm.read_bytes(offset, 4 * count + _LOCALS_COMMON.size)
+        list_ = list(struct.unpack_from(f"<{count}i", data))
+        values = _LOCALS_COMMON.unpack_from(data, 4 * count)
         common_ = common.Vec3(*values)
+        offset = end
         string, offset = String.read(sm, offset)
         color, offset = _read_enum(sm, offset, Color, "Locals.color")
         return cls(
@@ -1155,11 +1169,15 @@ class Shapes:
         values = _SHAPES_SEGMENTS.unpack(data)
         segments = [
             Segment(
-                list(values[4 * i : 4 * i + 2]),
-                _to_enum(Color, values[4 * i + 2], "Shapes.segments", offset),
-                values[4 * i + 3],
-            )
-            for i in range(2)
+                list(values[0:2]),
+                _to_enum(Color, values[2], "Shapes.segments", offset),
+                values[3],
+            ),
+            Segment(
+                list(values[4:6]),
+                _to_enum(Color, values[6], "Shapes.segments", offset),
+                values[7],
+            ),
         ]
         count = values[8]
         offset = end
@@ -1167,39 +1185,53 @@ class Shapes:
             raise DecodeError(
                 f"Shapes.segment_list: negative length {count} at offset {offset - 4}"
             )
-        data, end = sm.read_bytes(offset, _SEGMENT.size * count)
+        data, end = sm.read_bytes(offset, _SEGMENT.size * count + _INT32.size)
         segment_list = [
             Segment(
                 list(values[0:2]),
                 _to_enum(Color, values[2], "Shapes.segment_list", offset),
                 values[3],
             )
-            for values in _SEGMENT.iter_unpack(data)
+            for values in _SEGMENT.iter_unpack(data[:_SEGMENT.size * count])
         ]
+        count = _INT32.unpack_from(data, _SEGMENT.size * count)[0]
         offset = end
-        count, offset = _read_count(sm, offset, "Shapes.pairs")
-        data, offset = sm.read_bytes(offset, _SHAPES_PAIRS_ITEM.size * count)
-        pairs = [list(values) for values in _SHAPES_PAIRS_ITEM.iter_unpack(data)]
-        count, offset = _read_count(sm, offset, "Shapes.colors")
-        data, end = sm.read_bytes(offset, 4 * count)
+        if count < 0:
+            raise DecodeError(f"Shapes.pairs: negative length {count} at offset {offset - 4}")
+        data, end = sm.read_bytes(offset, _SHAPES_PAIRS_ITEM.size * count + _INT32.size)
+        pairs = [
+            list(values)
+            for values in _SHAPES_PAIRS_ITEM.iter_unpack(data[:_SHAPES_PAIRS_ITEM.size * count])
+        ]
+        count = _INT32.unpack_from(data, _SHAPES_PAIRS_ITEM.size * count)[0]
+        offset = end
+        if count < 0:
+            raise DecodeError(f"Shapes.colors: negative length {count} at offset {offset - 4}")
+        data, end = sm.read_bytes(offset, 4 * count + _BOOL.size)
         colors = [
             _to_enum(Color, value, "Shapes.colors", offset)
-            for value in struct.unpack(f"<{count}i", data)
+            for value in struct.unpack_from(f"<{count}i", data)
         ]
+        present = _BOOL.unpack_from(data, 4 * count)[0]
         offset = end
-        present, offset = sm.read_bool(offset)
+        size = _COLOR.size if present else 0
+        data, end = sm.read_bytes(offset, size + _BOOL.size)
         if present:
-            maybe_color, offset = _read_enum(sm, offset, Color, "Shapes.maybe_color")
+            values = _COLOR.unpack_from(data)
+            maybe_color = _to_enum(Color, values[0], "Shapes.maybe_color", offset)
         else:
             maybe_color = None
-        present, offset = sm.read_bool(offset)
+        present = _BOOL.unpack_from(data, size)[0]
+        offset = end
+        size = _SHAPES_MAYBE_ARRAY_VALUE.size if present else 0
+        data, end = sm.read_bytes(offset, size + _BOOL.size)
         if present:
-            data, offset = sm.read_bytes(offset, _SHAPES_MAYBE_ARRAY.size)
-            values = _SHAPES_MAYBE_ARRAY.unpack(data)
+            values = _SHAPES_MAYBE_ARRAY_VALUE.unpack_from(data)
             maybe_array = list(values)
         else:
             maybe_array = None
-        present, offset = sm.read_bool(offset)
+        present = _BOOL.unpack_from(data, size)[0]
+        offset = end
         if present:
             maybe_segment, offset = Segment.read(sm, offset)
         else:
@@ -1211,11 +1243,8 @@ class Shapes:
         data, end = sm.read_bytes(offset, _SHAPES_MATRIX.size)
         values = _SHAPES_MATRIX.unpack(data)
         matrix = [
-            [
-                _to_enum(Color, value, "Shapes.matrix", offset)
-                for value in values[2 * i : 2 * i + 2]
-            ]
-            for i in range(2)
+            [_to_enum(Color, value, "Shapes.matrix", offset) for value in values[0:2]],
+            [_to_enum(Color, value, "Shapes.matrix", offset) for value in values[2:4]],
         ]
         big = list(values[4:44])
         after = values[44]
@@ -1388,15 +1417,19 @@ class RunEdges:
         id, length = _RUN_EDGES_ID.unpack(data)
         if length < 0:
             raise DecodeError(f"RunEdges.blob: negative length {length} at offset {offset - 4}")
-        blob, offset = sm.read_bytes(offset, length)
-        data, offset = sm.read_bytes(offset, _RUN_EDGES_FLAG.size)
-        flag, present = _RUN_EDGES_FLAG.unpack(data)
+        data, end = sm.read_bytes(offset, length + _RUN_EDGES_FLAG.size)
+        blob = data[:length]
+        flag, present = _RUN_EDGES_FLAG.unpack_from(data, length)
+        offset = end
+        size = _RUN_EDGES_MAYBE_VALUE.size if present else 0
+        data, end = sm.read_bytes(offset, size + _RUN_EDGES_SCALE.size)
         if present:
-            maybe, offset = sm.read_int32(offset)
+            values = _RUN_EDGES_MAYBE_VALUE.unpack_from(data)
+            maybe = values[0]
         else:
             maybe = None
-        data, offset = sm.read_bytes(offset, _RUN_EDGES_SCALE.size)
-        scale, present = _RUN_EDGES_SCALE.unpack(data)
+        scale, present = _RUN_EDGES_SCALE.unpack_from(data, size)
+        offset = end
         if present:
             note, offset = _read_str(sm, offset, "RunEdges.note")
         else:
@@ -1406,11 +1439,15 @@ class RunEdges:
         color = _to_enum(Color, values[0], "RunEdges.color", offset)
         present = values[1]
         offset = end
+        size = _VEC.size if present else 0
+        data, end = sm.read_bytes(offset, size + _RUN_EDGES_TAIL.size)
         if present:
-            maybe_vec, offset = Vec.read(sm, offset)
+            values = _VEC.unpack_from(data)
+            maybe_vec = Vec(*values)
         else:
             maybe_vec = None
-        tail, offset = sm.read_int32(offset)
+        tail = _RUN_EDGES_TAIL.unpack_from(data, size)[0]
+        offset = end
         return cls(id, blob, flag, maybe, scale, note, color, maybe_vec, tail), offset
 
     def write_checked(self, sm, offset: int) -> int:
@@ -1461,11 +1498,16 @@ def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
 def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
     """Reads ``length`` bytes of UTF-8, just after their int32 length."""
     data, end = sm.read_bytes(offset, length)
+    return _decode_utf8(data, where, offset - 4), end
+
+
+def _decode_utf8(data: bytes, where: str, offset: int) -> str:
+    """``data`` decoded as UTF-8; ``offset`` is where the string (its length) starts."""
     try:
-        return str(data, "utf-8"), end
+        return str(data, "utf-8")
     except UnicodeDecodeError as error:
         raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset - 4} ({error.reason})"
+            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
         ) from None
 
 
