@@ -433,6 +433,23 @@ impl Run<'_> {
             };
             out.push(self.saved(spec, dir, "bulk_64mib", function, "memcpy", kind, "bulk"));
         }
+        // Where read_bytes' time goes: the same fresh allocation without pusm.
+        let spec = Spec {
+            issue: 6,
+            key: "bulk_read_fresh",
+            label: "the same read_bytes, vs a fresh allocation filled without pusm".to_owned(),
+            baseline: "a new Vec<u8> of 64 MiB each call, filled with extend_from_slice",
+            target: Target::Info,
+        };
+        out.push(self.saved(
+            spec,
+            dir,
+            "bulk_64mib",
+            "read_bytes",
+            "fresh_vec_memcpy",
+            kind,
+            "bulk",
+        ));
         out
     }
 

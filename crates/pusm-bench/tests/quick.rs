@@ -27,6 +27,10 @@ const ROWS: &[(&str, &str)] = &[
     ("bulk_write", "write_bytes of 64 MiB"),
     ("bulk_read", "read_bytes of 64 MiB"),
     ("bulk_read_into", "read_bytes_into a kept 64 MiB buffer"),
+    (
+        "bulk_read_fresh",
+        "the same read_bytes, vs a fresh allocation",
+    ),
 ];
 
 #[test]

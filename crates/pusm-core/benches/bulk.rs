@@ -10,7 +10,10 @@
 //! The shared memory lives in a private temp directory (the system temp dir,
 //! as for any pusm user), created and removed by the bench. `read_bytes`
 //! returns a new `Vec` on every call, as the API does; `read_bytes_into`
-//! copies into a buffer the caller keeps, like the memcpy baseline.
+//! copies into a buffer the caller keeps, like the memcpy baseline. A second
+//! baseline, `fresh_vec_memcpy`, copies into a new `Vec` on every call as
+//! `read_bytes` must: the cost of fresh memory (the kernel faults in and
+//! zeroes every page of it) without pusm.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -59,6 +62,13 @@ fn bulk(c: &mut Criterion) {
         b.iter(|| {
             dst.copy_from_slice(black_box(&src));
             black_box(&mut dst);
+        })
+    });
+    group.bench_function("fresh_vec_memcpy", |b| {
+        b.iter(|| {
+            let mut fresh = Vec::with_capacity(SIZE);
+            fresh.extend_from_slice(black_box(&src));
+            fresh
         })
     });
     group.bench_function("write_bytes", |b| {

@@ -5,10 +5,14 @@
 //! `write` joins. Consecutive fixed-size fields are packed and unpacked with
 //! one precompiled module-level `struct.Struct`, together with the length
 //! or presence flag of the field after them, and lists of fixed-size
-//! elements with one `struct` call per list, so reading a message costs a
-//! handful of calls on the memory rather than one per number. Enum values
-//! are looked up in a dict of each enum's members. Which fields are
-//! fixed-size comes from [`Schema::fixed_size`], the layout crate's rule.
+//! elements with one `struct` call per list. A read takes one `read_bytes`
+//! per variable length: once a string, bytes, list or optional field's
+//! length or flag is known, its bytes are read together with what follows
+//! them up to the next length or flag (`read_ahead`). So a message costs a
+//! handful of calls on the memory rather than one per number, which in
+//! CPython is most of the cost. Enum values are looked up in a dict of each
+//! enum's members. Which fields are fixed-size comes from
+//! [`Schema::fixed_size`], the layout crate's rule.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
