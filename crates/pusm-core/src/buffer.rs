@@ -1,6 +1,7 @@
-//! The ten primitive operations every pusm transport offers.
+//! The ten primitive operations every pusm transport offers, and a block
+//! read built on them.
 
-use crate::Result;
+use crate::{Error, Result};
 
 /// Memory that pusm messages can be read from and written to at byte offsets.
 ///
@@ -10,6 +11,9 @@ use crate::Result;
 /// (derived or generated) are written against this trait, so they run on a
 /// [`SharedMemory`](crate::SharedMemory), on an in-process
 /// [`VecBuffer`](crate::VecBuffer), or on any transport you implement it for.
+/// An implementation provides the ten primitives; it may also override
+/// [`read_bytes_into`](SharedBuffer::read_bytes_into), which serializers use
+/// to read fixed-size blocks without allocating.
 ///
 /// Reads take `&mut self` because a shared memory may have to wait for
 /// control, or switch to a resized file, before it can read.
@@ -48,4 +52,36 @@ pub trait SharedBuffer {
     fn write_string(&mut self, offset: usize, value: &str) -> Result<usize>;
     /// Writes raw bytes (no length prefix).
     fn write_bytes(&mut self, offset: usize, value: &[u8]) -> Result<usize>;
+
+    /// Reads `dst.len()` raw bytes at `offset` into `dst`; returns the offset
+    /// just past them.
+    ///
+    /// The same bytes and the same errors as [`read_bytes`](SharedBuffer::read_bytes),
+    /// without allocating: serializers read fixed-size blocks of a message
+    /// through it. The default goes through `read_bytes`;
+    /// [`VecBuffer`](crate::VecBuffer) and [`SharedMemory`](crate::SharedMemory)
+    /// copy straight into `dst`.
+    ///
+    /// ```
+    /// use pusm_core::{SharedBuffer, VecBuffer};
+    ///
+    /// let mut buf = VecBuffer::from(vec![1, 2, 3, 4, 5]);
+    /// let mut block = [0u8; 3];
+    /// assert_eq!(buf.read_bytes_into(1, &mut block)?, 4);
+    /// assert_eq!(block, [2, 3, 4]);
+    /// assert!(buf.read_bytes_into(3, &mut block).is_err());
+    /// # Ok::<(), pusm_core::Error>(())
+    /// ```
+    fn read_bytes_into(&mut self, offset: usize, dst: &mut [u8]) -> Result<usize> {
+        let (bytes, next) = self.read_bytes(offset, dst.len())?;
+        if bytes.len() != dst.len() {
+            return Err(Error::InvalidLength {
+                offset,
+                length: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                reason: "read_bytes returned another number of bytes than asked for",
+            });
+        }
+        dst.copy_from_slice(&bytes);
+        Ok(next)
+    }
 }

@@ -55,6 +55,13 @@ pub use message::{fingerprint_bits, SharedLayout};
 pub use role::{ParseRoleError, Role};
 pub use vec_buffer::VecBuffer;
 
+/// What the code `#[derive(SharedLayout)]` generates calls, and nothing else
+/// should: block copies of runs of fixed-size fields. Not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::message::block::{read_block, write_block, Block, MAX_BLOCK};
+}
+
 /// The layout model shared with the code generator: re-export of `pusm-layout`.
 pub use pusm_layout as layout;
 

@@ -90,18 +90,22 @@ impl From<VecBuffer> for Vec<u8> {
 }
 
 impl ByteStore for VecBuffer {
+    #[inline]
     fn len(&self) -> usize {
         self.data.len()
     }
 
+    #[inline]
     fn copy_out(&self, offset: usize, dst: &mut [u8]) {
         dst.copy_from_slice(&self.data[offset..offset + dst.len()]);
     }
 
+    #[inline]
     fn to_vec(&self, offset: usize, len: usize) -> Vec<u8> {
         self.data[offset..offset + len].to_vec()
     }
 
+    #[inline]
     fn make_room(&mut self, offset: usize, len: usize) -> Result<()> {
         let end = codec::checked_end(offset, len, usize::MAX)?;
         if end > self.data.len() {
@@ -110,41 +114,56 @@ impl ByteStore for VecBuffer {
         Ok(())
     }
 
+    #[inline]
     fn copy_in(&mut self, offset: usize, src: &[u8]) {
         self.data[offset..offset + src.len()].copy_from_slice(src);
     }
 }
 
 impl SharedBuffer for VecBuffer {
+    #[inline]
     fn read_bool(&mut self, offset: usize) -> Result<(bool, usize)> {
         codec::read_bool(self, offset)
     }
+    #[inline]
     fn read_int32(&mut self, offset: usize) -> Result<(i32, usize)> {
         codec::read_int32(self, offset)
     }
+    #[inline]
     fn read_float32(&mut self, offset: usize) -> Result<(f32, usize)> {
         codec::read_float32(self, offset)
     }
+    #[inline]
     fn read_string(&mut self, offset: usize) -> Result<(String, usize)> {
         codec::read_string(self, offset)
     }
+    #[inline]
     fn read_bytes(&mut self, offset: usize, len: usize) -> Result<(Vec<u8>, usize)> {
         codec::read_bytes(self, offset, len)
     }
+    #[inline]
     fn write_bool(&mut self, offset: usize, value: bool) -> Result<usize> {
         codec::write_bool(self, offset, value)
     }
+    #[inline]
     fn write_int32(&mut self, offset: usize, value: i32) -> Result<usize> {
         codec::write_int32(self, offset, value)
     }
+    #[inline]
     fn write_float32(&mut self, offset: usize, value: f32) -> Result<usize> {
         codec::write_float32(self, offset, value)
     }
+    #[inline]
     fn write_string(&mut self, offset: usize, value: &str) -> Result<usize> {
         codec::write_string(self, offset, value)
     }
+    #[inline]
     fn write_bytes(&mut self, offset: usize, value: &[u8]) -> Result<usize> {
         codec::write_bytes(self, offset, value)
+    }
+    #[inline]
+    fn read_bytes_into(&mut self, offset: usize, dst: &mut [u8]) -> Result<usize> {
+        codec::read_into(self, offset, dst)
     }
 }
 

@@ -4,15 +4,19 @@
 //! `__pusm_`, so the generated code means the same whatever the user's
 //! module has in scope.
 
-use proc_macro2::TokenStream;
+use std::ops::Range;
+
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
+use syn::{Expr, ExprLit, Ident, Lit, Path, Type};
 
 use crate::ast::{Body, Field, Input, Variant};
+use crate::field_type;
 
 pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
     let ident = input.ident;
     let krate = &input.krate;
-    let (layout, write, read, encoded_len) = match &input.body {
+    let (layout, write, read, encoded_len, in_block) = match &input.body {
         Body::Struct(fields) => expand_struct(input, fields),
         Body::Enum(variants) => expand_enum(input, variants),
     };
@@ -42,6 +46,8 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
             fn encoded_len(&self) -> ::core::primitive::usize {
                 #encoded_len
             }
+
+            #in_block
         }
     }
 }
@@ -74,19 +80,24 @@ pub(crate) fn fallback(input: &syn::DeriveInput) -> TokenStream {
     }
 }
 
-type Parts = (TokenStream, TokenStream, TokenStream, TokenStream);
+/// The layout, `write`, `read` and `encoded_len` bodies, and any further items
+/// of the impl.
+type Parts = (
+    TokenStream,
+    TokenStream,
+    TokenStream,
+    TokenStream,
+    TokenStream,
+);
 
 fn expand_struct(input: &Input<'_>, fields: &[Field<'_>]) -> Parts {
     let krate = &input.krate;
     let wire_name = &input.wire_name;
-    let trait_of = |field: &Field<'_>| {
-        let ty = field.ty;
-        quote!(<#ty as #krate::SharedLayout>)
-    };
+    let trait_of = |ty: &Type| quote!(<#ty as #krate::SharedLayout>);
 
     let layout_fields = fields.iter().map(|field| {
         let name = &field.wire_name;
-        let of = trait_of(field);
+        let of = trait_of(field.ty);
         quote!(#krate::layout::Field { name: #name, layout: #of::LAYOUT })
     });
     let layout = quote! {
@@ -96,24 +107,109 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>]) -> Parts {
         })
     };
 
-    let writes = fields.iter().map(|field| {
-        let member = &field.member;
-        let of = trait_of(field);
-        quote!(let __pusm_offset = #of::write(&self.#member, __pusm_buf, __pusm_offset)?;)
-    });
+    let bindings: Vec<_> = (0..fields.len())
+        .map(|i| format_ident!("__pusm_field{}", i))
+        .collect();
+
+    let at = format_ident!("__pusm_at");
+    let offset = format_ident!("__pusm_offset");
+
+    // One field, or a run of fixed-size fields copied as one block.
+    let mut writes = Vec::new();
+    let mut reads = Vec::new();
+    for (index, run) in runs(fields).into_iter().enumerate() {
+        let run_fields = &fields[run.clone()];
+        let run_bindings = &bindings[run];
+        let slow_writes = run_fields.iter().map(|field| {
+            let member = &field.member;
+            let of = trait_of(field.ty);
+            quote!(let __pusm_offset = #of::write(&self.#member, __pusm_buf, __pusm_offset)?;)
+        });
+        let slow_reads = run_fields.iter().zip(run_bindings).map(|(field, binding)| {
+            let of = trait_of(field.ty);
+            quote!(let (#binding, __pusm_offset) = #of::read(__pusm_buf, __pusm_offset)?;)
+        });
+        if !worth_a_block(run_fields) {
+            writes.extend(slow_writes);
+            reads.extend(slow_reads);
+            continue;
+        }
+        let label = syn::Lifetime::new(&format!("'__pusm_run{index}"), Span::call_site());
+        let layouts = run_fields.iter().map(|field| {
+            let of = trait_of(field.ty);
+            quote!(#of::LAYOUT)
+        });
+        // The size of the run, or 0 (no block) when a field turns out to be
+        // variable-sized (a user type the derive cannot see into) or the run
+        // is too large for a block on the stack.
+        let size = quote! {
+            const __PUSM_SIZE: ::core::primitive::usize =
+                match #krate::layout::Layout::fixed_size_of_run(&[#(#layouts),*]) {
+                    ::core::option::Option::Some(__pusm_size)
+                        if __pusm_size <= #krate::__private::MAX_BLOCK => __pusm_size,
+                    _ => 0,
+                };
+        };
+        let block_writes = run_fields.iter().map(|field| {
+            let member = &field.member;
+            let of = trait_of(field.ty);
+            quote!(let __pusm_at = #of::write_in_block(&self.#member, __pusm_block, __pusm_at)?;)
+        });
+        writes.push(quote! {
+            let __pusm_offset = #label: {
+                #size
+                if __PUSM_SIZE > 0 {
+                    if let ::core::option::Option::Some(__pusm_result) =
+                        #krate::__private::write_block::<__PusmB, __PUSM_SIZE>(
+                            __pusm_buf,
+                            __pusm_offset,
+                            |__pusm_block| {
+                                let __pusm_at = __pusm_offset;
+                                #(#block_writes)*
+                                ::core::result::Result::Ok(__pusm_at)
+                            },
+                        )
+                    {
+                        break #label __pusm_result?;
+                    }
+                }
+                #(#slow_writes)*
+                __pusm_offset
+            };
+        });
+        let block_reads = run_fields.iter().zip(run_bindings).map(|(field, binding)| {
+            let value = read_in_block(krate, field.ty, &at, UNROLL_BUDGET);
+            quote!(let (#binding, __pusm_at) = #value;)
+        });
+        reads.push(quote! {
+            let (#(#run_bindings,)* __pusm_offset) = #label: {
+                #size
+                if __PUSM_SIZE > 0 {
+                    if let ::core::option::Option::Some(__pusm_result) =
+                        #krate::__private::read_block::<__PusmB, _, __PUSM_SIZE>(
+                            __pusm_buf,
+                            __pusm_offset,
+                            |__pusm_block| {
+                                let __pusm_at = __pusm_offset;
+                                #(#block_reads)*
+                                ::core::result::Result::Ok(((#(#run_bindings,)*), __pusm_at))
+                            },
+                        )
+                    {
+                        let ((#(#run_bindings,)*), __pusm_offset) = __pusm_result?;
+                        break #label (#(#run_bindings,)* __pusm_offset);
+                    }
+                }
+                #(#slow_reads)*
+                (#(#run_bindings,)* __pusm_offset)
+            };
+        });
+    }
     let write = quote! {
         #(#writes)*
         ::core::result::Result::Ok(__pusm_offset)
     };
-
-    let bindings: Vec<_> = (0..fields.len())
-        .map(|i| format_ident!("__pusm_field{}", i))
-        .collect();
-    let reads = fields.iter().zip(&bindings).map(|(field, binding)| {
-        let of = trait_of(field);
-        quote!(let (#binding, __pusm_offset) = #of::read(__pusm_buf, __pusm_offset)?;)
-    });
-    let members = fields.iter().map(|field| &field.member);
+    let members: Vec<_> = fields.iter().map(|field| &field.member).collect();
     let read = quote! {
         #(#reads)*
         ::core::result::Result::Ok((Self { #(#members: #bindings),* }, __pusm_offset))
@@ -121,12 +217,116 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>]) -> Parts {
 
     let lens = fields.iter().map(|field| {
         let member = &field.member;
-        let of = trait_of(field);
+        let of = trait_of(field.ty);
         quote!(+ #of::encoded_len(&self.#member))
     });
     let encoded_len = quote!(0 #(#lens)*);
 
-    (layout, write, read, encoded_len)
+    // Inside an outer struct's block: the fields straight into that block.
+    let block_writes = fields.iter().map(|field| {
+        let member = &field.member;
+        let of = trait_of(field.ty);
+        quote!(let __pusm_offset = #of::write_in_block(&self.#member, __pusm_block, __pusm_offset)?;)
+    });
+    let block_reads = fields.iter().zip(&bindings).map(|(field, binding)| {
+        let value = read_in_block(krate, field.ty, &offset, UNROLL_BUDGET);
+        quote!(let (#binding, __pusm_offset) = #value;)
+    });
+    let in_block = quote! {
+        #[inline]
+        fn write_in_block(
+            &self,
+            __pusm_block: &mut #krate::__private::Block<'_>,
+            __pusm_offset: ::core::primitive::usize,
+        ) -> ::core::result::Result<::core::primitive::usize, #krate::Error> {
+            #(#block_writes)*
+            ::core::result::Result::Ok(__pusm_offset)
+        }
+
+        #[inline]
+        fn read_in_block(
+            __pusm_block: &mut #krate::__private::Block<'_>,
+            __pusm_offset: ::core::primitive::usize,
+        ) -> ::core::result::Result<(Self, ::core::primitive::usize), #krate::Error> {
+            #(#block_reads)*
+            ::core::result::Result::Ok((Self { #(#members: #bindings),* }, __pusm_offset))
+        }
+    };
+
+    (layout, write, read, encoded_len, in_block)
+}
+
+/// The fields split into runs: each field whose size depends on its value
+/// (`String`, `Vec<T>`, `Option<T>`) alone, and the fields between them
+/// together. Whether a run really is fixed-size is left to the compiler
+/// (`Layout::fixed_size_of_run` in a `const`), since the derive cannot see
+/// into the user's types; a run that is not gets the field-by-field code.
+fn runs(fields: &[Field<'_>]) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (index, field) in fields.iter().enumerate() {
+        if field_type::is_variable_size(field.ty) {
+            if start < index {
+                runs.push(start..index);
+            }
+            runs.push(index..index + 1);
+            start = index + 1;
+        }
+    }
+    if start < fields.len() {
+        runs.push(start..fields.len());
+    }
+    runs
+}
+
+/// Whether a run gains from being copied as one block: several fields, or an
+/// array (whose elements are then copied together). A lone scalar or nested
+/// struct is one primitive call, or a block of its own, already.
+fn worth_a_block(run: &[Field<'_>]) -> bool {
+    match run {
+        [] => false,
+        [field] => matches!(ungroup(field.ty), Type::Array(_)),
+        _ => true,
+    }
+}
+
+fn ungroup(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(inner) => ungroup(&inner.elem),
+        Type::Paren(inner) => ungroup(&inner.elem),
+        _ => ty,
+    }
+}
+
+/// At most this many elements of arrays are read one by one in a block (see
+/// `read_in_block`); larger arrays go through `SharedLayout::read`.
+const UNROLL_BUDGET: usize = 64;
+
+/// An expression reading a `ty` from `__pusm_block` at offset `at`, of type
+/// `(ty, usize)`, returning early on an error. Arrays of a literal length
+/// (`[Vec3; 4]`) are read element by element into an array expression,
+/// without the vector `<[T; N]>::read` builds; the bytes and any error are
+/// the same.
+fn read_in_block(krate: &Path, ty: &Type, at: &Ident, budget: usize) -> TokenStream {
+    if let Type::Array(array) = ungroup(ty) {
+        let len = match &array.len {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(int), ..
+            }) => int.base10_parse::<usize>().ok(),
+            _ => None,
+        };
+        if let Some(len) = len.filter(|&len| len > 0 && len <= budget) {
+            let items: Vec<_> = (0..len)
+                .map(|i| format_ident!("__pusm_item{}", i))
+                .collect();
+            let element = read_in_block(krate, &array.elem, at, budget / len);
+            return quote! {{
+                #(let (#items, #at) = #element;)*
+                ([#(#items),*], #at)
+            }};
+        }
+    }
+    quote!(<#ty as #krate::SharedLayout>::read_in_block(__pusm_block, #at)?)
 }
 
 fn expand_enum(input: &Input<'_>, variants: &[Variant<'_>]) -> Parts {
@@ -176,5 +376,5 @@ fn expand_enum(input: &Input<'_>, variants: &[Variant<'_>]) -> Parts {
     };
 
     let encoded_len = quote!(#krate::layout::wire::INT32_SIZE);
-    (layout, write, read, encoded_len)
+    (layout, write, read, encoded_len, TokenStream::new())
 }

@@ -113,6 +113,25 @@ fn check_path(path: &TypePath, inside_option: bool) -> syn::Result<()> {
     }
 }
 
+/// Whether `ty`'s encoded size depends on its value for certain: a string, a
+/// list or bytes, an option. A bare `Vec` or a user type may be anything, so
+/// this is false for them; it only decides how the derive groups fields.
+pub(crate) fn is_variable_size(ty: &Type) -> bool {
+    match ty {
+        Type::Paren(inner) => is_variable_size(&inner.elem),
+        Type::Group(inner) => is_variable_size(&inner.elem),
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last().is_some_and(|last| {
+            let generic = !matches!(last.arguments, PathArguments::None);
+            match last.ident.to_string().as_str() {
+                "Vec" | "Option" => generic,
+                "String" => !generic,
+                _ => false,
+            }
+        }),
+        _ => false,
+    }
+}
+
 /// The supported type closest to a primitive that pusm cannot encode.
 fn primitive_suggestion(name: &str) -> Option<&'static str> {
     Some(match name {

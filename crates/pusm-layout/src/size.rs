@@ -45,6 +45,35 @@ impl Layout<'_> {
         }
     }
 
+    /// The encoded size of values of `layouts` one after another (a run of
+    /// consecutive struct fields) when every one has a fixed size, else `None`.
+    ///
+    /// Such a run always takes the same bytes at the same place, whatever the
+    /// values: the derive copies it as one block.
+    ///
+    /// ```
+    /// use pusm_layout::Layout;
+    /// assert_eq!(Layout::fixed_size_of_run(&[&Layout::Int32, &Layout::Bool]), Some(5));
+    /// assert_eq!(Layout::fixed_size_of_run(&[&Layout::Int32, &Layout::String]), None);
+    /// assert_eq!(Layout::fixed_size_of_run(&[]), Some(0));
+    /// ```
+    #[must_use]
+    pub const fn fixed_size_of_run(layouts: &[&Layout<'_>]) -> Option<usize> {
+        let mut total: usize = 0;
+        let mut i = 0;
+        while i < layouts.len() {
+            total = match layouts[i].fixed_size() {
+                Some(size) => match total.checked_add(size) {
+                    Some(sum) => sum,
+                    None => return None,
+                },
+                None => return None,
+            };
+            i += 1;
+        }
+        Some(total)
+    }
+
     /// The fewest bytes any value of this type can take: the fixed size when
     /// there is one, else the size of its smallest value (an empty string, an
     /// absent optional, ...). Decoders use it to reject a corrupted count before
@@ -118,6 +147,20 @@ mod tests {
         assert_eq!(Layout::Optional(&Layout::Int32).fixed_size(), None);
         assert_eq!(Layout::Struct(&EMPTY).fixed_size(), Some(0));
         assert_eq!(Layout::Array(&Layout::Int32, usize::MAX).fixed_size(), None);
+    }
+
+    #[test]
+    fn fixed_sizes_of_runs() {
+        let inner = Layout::Struct(&INNER);
+        let with_name = Layout::Struct(&WITH_NAME);
+        let huge = Layout::Array(&Layout::Int32, usize::MAX / 4);
+        assert_eq!(
+            Layout::fixed_size_of_run(&[&inner, &Layout::Float32]),
+            Some(9)
+        );
+        assert_eq!(Layout::fixed_size_of_run(&[&inner, &with_name]), None);
+        assert_eq!(Layout::fixed_size_of_run(&[&huge, &huge]), None);
+        assert_eq!(Layout::fixed_size_of_run(&[]), Some(0));
     }
 
     #[test]

@@ -67,10 +67,12 @@ impl DataFile {
         })
     }
 
+    #[inline]
     pub(crate) fn capacity(&self) -> usize {
         self.capacity
     }
 
+    #[inline]
     pub(crate) fn number(&self) -> usize {
         self.number
     }
@@ -90,10 +92,12 @@ impl DataFile {
 }
 
 impl ByteStore for DataFile {
+    #[inline]
     fn len(&self) -> usize {
         self.capacity
     }
 
+    #[inline]
     fn copy_out(&self, offset: usize, dst: &mut [u8]) {
         debug_assert!(offset + dst.len() <= self.capacity);
         // SAFETY: callers check `offset + dst.len() <= capacity` (codec::checked_end),
@@ -104,6 +108,7 @@ impl ByteStore for DataFile {
         }
     }
 
+    #[inline]
     fn to_vec(&self, offset: usize, len: usize) -> Vec<u8> {
         debug_assert!(offset + len <= self.capacity);
         let mut out = Vec::with_capacity(len);
@@ -117,10 +122,12 @@ impl ByteStore for DataFile {
         out
     }
 
+    #[inline]
     fn make_room(&mut self, offset: usize, len: usize) -> Result<()> {
         codec::checked_end(offset, len, self.capacity).map(|_| ())
     }
 
+    #[inline]
     fn copy_in(&mut self, offset: usize, src: &[u8]) {
         debug_assert!(offset + src.len() <= self.capacity);
         // SAFETY: `make_room` checked the range against the mapping's length, the

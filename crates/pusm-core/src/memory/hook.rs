@@ -174,6 +174,7 @@ impl Hook {
         &self.file
     }
 
+    #[inline]
     fn int(&self, offset: usize) -> &AtomicI32 {
         debug_assert!(offset % 4 == 0 && offset + 4 <= HOOK_LEN);
         // SAFETY: the mapping is HOOK_LEN bytes long (checked against the file
@@ -184,6 +185,7 @@ impl Hook {
         unsafe { AtomicI32::from_ptr(self.map.as_mut_ptr().add(offset).cast::<i32>()) }
     }
 
+    #[inline]
     fn byte(&self, offset: usize) -> &AtomicU8 {
         debug_assert!(offset < HOOK_LEN);
         // SAFETY: as in `int`: in bounds of a live mapping, and any address is
@@ -195,6 +197,7 @@ impl Hook {
         self.int(VERSION_OFFSET).load(Ordering::Acquire)
     }
 
+    #[inline]
     pub(crate) fn file_number(&self) -> i32 {
         self.int(FILE_NUMBER_OFFSET).load(Ordering::Acquire)
     }
@@ -209,6 +212,7 @@ impl Hook {
             .store(file_number, Ordering::Release);
     }
 
+    #[inline]
     pub(crate) fn is_active(&self, role: Role) -> bool {
         self.byte(role.flag_offset()).load(Ordering::Acquire) != 0
     }

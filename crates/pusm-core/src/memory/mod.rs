@@ -267,6 +267,7 @@ impl SharedMemory {
 
     /// True while the peer holds control (this side's flag is clear).
     #[must_use]
+    #[inline]
     pub fn is_blocked(&self) -> bool {
         !self.hook.is_active(self.role)
     }
@@ -282,7 +283,21 @@ impl SharedMemory {
     /// A peer that gives control and then closes has its last message read:
     /// this side holds control, so the wait succeeds, and the close is
     /// reported at the next wait that would block.
+    #[inline]
     pub fn wait_unblocked(&mut self) -> Result<()> {
+        // Every primitive starts here: while this side holds control of an
+        // unchanged file (nearly always) this is two loads and two compares.
+        if !self.is_blocked() && self.hook.file_number() as usize == self.data.number() {
+            return Ok(());
+        }
+        self.wait_unblocked_slow()
+    }
+
+    /// [`wait_unblocked`](SharedMemory::wait_unblocked) when this side may not
+    /// hold control, or the peer has resized.
+    #[cold]
+    #[inline(never)]
+    fn wait_unblocked_slow(&mut self) -> Result<()> {
         if self.is_blocked() {
             if !self.hook.is_closed() {
                 self.wait_for_turn()?;
@@ -593,53 +608,66 @@ impl SharedMemory {
     /// assert_eq!(frame, [7; 1000]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn read_bytes_into(&mut self, offset: usize, dst: &mut [u8]) -> Result<usize> {
         self.wait_unblocked()?;
-        let end = codec::checked_end(offset, dst.len(), self.data.capacity())?;
-        codec::ByteStore::copy_out(&self.data, offset, dst);
-        Ok(end)
+        codec::read_into(&self.data, offset, dst)
     }
 }
 
 impl SharedBuffer for SharedMemory {
+    #[inline]
     fn read_bool(&mut self, offset: usize) -> Result<(bool, usize)> {
         self.wait_unblocked()?;
         codec::read_bool(&self.data, offset)
     }
+    #[inline]
     fn read_int32(&mut self, offset: usize) -> Result<(i32, usize)> {
         self.wait_unblocked()?;
         codec::read_int32(&self.data, offset)
     }
+    #[inline]
     fn read_float32(&mut self, offset: usize) -> Result<(f32, usize)> {
         self.wait_unblocked()?;
         codec::read_float32(&self.data, offset)
     }
+    #[inline]
     fn read_string(&mut self, offset: usize) -> Result<(String, usize)> {
         self.wait_unblocked()?;
         codec::read_string(&self.data, offset)
     }
+    #[inline]
     fn read_bytes(&mut self, offset: usize, len: usize) -> Result<(Vec<u8>, usize)> {
         self.wait_unblocked()?;
         codec::read_bytes(&self.data, offset, len)
     }
+    #[inline]
     fn write_bool(&mut self, offset: usize, value: bool) -> Result<usize> {
         self.wait_unblocked()?;
         codec::write_bool(&mut self.data, offset, value)
     }
+    #[inline]
     fn write_int32(&mut self, offset: usize, value: i32) -> Result<usize> {
         self.wait_unblocked()?;
         codec::write_int32(&mut self.data, offset, value)
     }
+    #[inline]
     fn write_float32(&mut self, offset: usize, value: f32) -> Result<usize> {
         self.wait_unblocked()?;
         codec::write_float32(&mut self.data, offset, value)
     }
+    #[inline]
     fn write_string(&mut self, offset: usize, value: &str) -> Result<usize> {
         self.wait_unblocked()?;
         codec::write_string(&mut self.data, offset, value)
     }
+    #[inline]
     fn write_bytes(&mut self, offset: usize, value: &[u8]) -> Result<usize> {
         self.wait_unblocked()?;
         codec::write_bytes(&mut self.data, offset, value)
+    }
+    #[inline]
+    fn read_bytes_into(&mut self, offset: usize, dst: &mut [u8]) -> Result<usize> {
+        SharedMemory::read_bytes_into(self, offset, dst)
     }
 }

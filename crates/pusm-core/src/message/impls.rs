@@ -2,6 +2,7 @@
 
 use pusm_layout::{wire, Layout};
 
+use super::block::Block;
 use super::SharedLayout;
 use crate::codec::{decode_length, encode_length};
 use crate::{Error, Result, SharedBuffer};
@@ -9,20 +10,68 @@ use crate::{Error, Result, SharedBuffer};
 impl SharedLayout for bool {
     const LAYOUT: &'static Layout<'static> = &Layout::Bool;
 
+    #[inline]
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
         buf.write_bool(offset, *self)
     }
+    #[inline]
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         buf.read_bool(offset)
     }
+    #[inline]
     fn encoded_len(&self) -> usize {
         wire::BOOL_SIZE
     }
 }
 
-/// Elements per `read_bytes`/`write_bytes` of a run of fixed-size primitives:
-/// one call for a typical list, a bounded buffer for a huge one.
+/// Elements per `read_bytes_into`/`write_bytes` of a run of fixed-size
+/// primitives: one call for a typical list, a bounded buffer for a huge one.
+/// (The calls, and so the errors a short memory reports, are the same for
+/// every buffer.)
 const RUN_CHUNK: usize = 1024;
+
+/// The elements of a short run: its chunk is staged in a small stack buffer,
+/// so that a list of a few dozen floats does not clear 4 KiB to copy 200 bytes.
+const SHORT_RUN: usize = 64;
+
+/// Writes one chunk (at most `BYTES / 4` elements) of a run of 4-byte
+/// primitives with one `write_bytes`, staged in a `BYTES`-byte stack buffer.
+#[inline]
+fn write_chunk<B: SharedBuffer + ?Sized, const BYTES: usize>(
+    encoded: impl ExactSizeIterator<Item = [u8; 4]>,
+    buf: &mut B,
+    offset: usize,
+) -> Result<usize> {
+    let mut bytes = [0u8; BYTES];
+    let used = encoded.len().min(BYTES / 4) * 4;
+    for (slot, item) in bytes.chunks_exact_mut(4).zip(encoded) {
+        slot.copy_from_slice(&item);
+    }
+    buf.write_bytes(offset, &bytes[..used])
+}
+
+/// Reads `count` (at most `BYTES / 4`) 4-byte primitives at `offset` with one
+/// `read_bytes_into` of a `BYTES`-byte stack buffer, and appends them to `out`.
+#[inline]
+fn read_chunk<B: SharedBuffer + ?Sized, T: Copy + Default, const BYTES: usize>(
+    buf: &mut B,
+    offset: usize,
+    count: usize,
+    decode: impl Fn([u8; 4]) -> T,
+    out: &mut Vec<T>,
+) -> Result<usize> {
+    let mut bytes = [0u8; BYTES];
+    let used = &mut bytes[..count.min(BYTES / 4) * 4];
+    let next = buf.read_bytes_into(offset, used)?;
+    // Room first, then a plain loop over two slices, which compiles to a
+    // vectorized copy (an `extend` from the chunks goes element by element).
+    let start = out.len();
+    out.resize(start + used.len() / 4, T::default());
+    for (slot, b) in out[start..].iter_mut().zip(used.chunks_exact(4)) {
+        *slot = decode([b[0], b[1], b[2], b[3]]);
+    }
+    Ok(next)
+}
 
 /// `SharedLayout` for a 4-byte little-endian primitive, with runs (lists and
 /// arrays of it) copied as blocks rather than element by element.
@@ -31,30 +80,36 @@ macro_rules! four_byte_primitive {
         impl SharedLayout for $ty {
             const LAYOUT: &'static Layout<'static> = &$layout;
 
+            #[inline]
             fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
                 buf.$write(offset, *self)
             }
+            #[inline]
             fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
                 buf.$read(offset)
             }
+            #[inline]
             fn encoded_len(&self) -> usize {
                 4
             }
+            #[inline]
             fn write_run<B: SharedBuffer + ?Sized>(
                 items: &[Self],
                 buf: &mut B,
                 offset: usize,
             ) -> Result<usize> {
-                let mut bytes = [0u8; RUN_CHUNK * 4];
                 let mut at = offset;
                 for chunk in items.chunks(RUN_CHUNK) {
-                    for (slot, item) in bytes.chunks_exact_mut(4).zip(chunk) {
-                        slot.copy_from_slice(&item.to_le_bytes());
-                    }
-                    at = buf.write_bytes(at, &bytes[..chunk.len() * 4])?;
+                    let encoded = chunk.iter().map(|item| item.to_le_bytes());
+                    at = if chunk.len() <= SHORT_RUN {
+                        write_chunk::<B, { SHORT_RUN * 4 }>(encoded, buf, at)?
+                    } else {
+                        write_chunk::<B, { RUN_CHUNK * 4 }>(encoded, buf, at)?
+                    };
                 }
                 Ok(at)
             }
+            #[inline]
             fn read_run<B: SharedBuffer + ?Sized>(
                 buf: &mut B,
                 offset: usize,
@@ -65,13 +120,23 @@ macro_rules! four_byte_primitive {
                 let mut left = count;
                 while left > 0 {
                     let n = left.min(RUN_CHUNK);
-                    let (bytes, next) = buf.read_bytes(at, n * 4)?;
-                    out.extend(
-                        bytes
-                            .chunks_exact(4)
-                            .map(|b| <$ty>::from_le_bytes([b[0], b[1], b[2], b[3]])),
-                    );
-                    at = next;
+                    at = if n <= SHORT_RUN {
+                        read_chunk::<B, $ty, { SHORT_RUN * 4 }>(
+                            buf,
+                            at,
+                            n,
+                            <$ty>::from_le_bytes,
+                            out,
+                        )?
+                    } else {
+                        read_chunk::<B, $ty, { RUN_CHUNK * 4 }>(
+                            buf,
+                            at,
+                            n,
+                            <$ty>::from_le_bytes,
+                            out,
+                        )?
+                    };
                     left -= n;
                 }
                 Ok(at)
@@ -87,12 +152,15 @@ four_byte_primitive!(f32, Layout::Float32, read_float32, write_float32);
 impl SharedLayout for String {
     const LAYOUT: &'static Layout<'static> = &Layout::String;
 
+    #[inline]
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
         buf.write_string(offset, self)
     }
+    #[inline]
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         buf.read_string(offset)
     }
+    #[inline]
     fn encoded_len(&self) -> usize {
         wire::LENGTH_SIZE + self.len()
     }
@@ -102,15 +170,18 @@ impl SharedLayout for String {
 impl SharedLayout for Vec<u8> {
     const LAYOUT: &'static Layout<'static> = &Layout::Bytes;
 
+    #[inline]
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
         let next = buf.write_int32(offset, encode_length(self.len(), offset)?)?;
         buf.write_bytes(next, self)
     }
+    #[inline]
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         let (raw, next) = buf.read_int32(offset)?;
         let len = decode_length(raw, offset)?;
         buf.read_bytes(next, len)
     }
+    #[inline]
     fn encoded_len(&self) -> usize {
         wire::LENGTH_SIZE + self.len()
     }
@@ -124,10 +195,12 @@ const MAX_PREALLOCATED_ELEMENTS: usize = 4096;
 impl<T: SharedLayout> SharedLayout for Vec<T> {
     const LAYOUT: &'static Layout<'static> = &Layout::List(T::LAYOUT);
 
+    #[inline]
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
         let at = buf.write_int32(offset, encode_length(self.len(), offset)?)?;
         T::write_run(self, buf, at)
     }
+    #[inline]
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         let (raw, at) = buf.read_int32(offset)?;
         let count = decode_length(raw, offset)?;
@@ -135,6 +208,7 @@ impl<T: SharedLayout> SharedLayout for Vec<T> {
         let at = T::read_run(buf, at, count, &mut items)?;
         Ok((items, at))
     }
+    #[inline]
     fn encoded_len(&self) -> usize {
         wire::LENGTH_SIZE
             + match T::LAYOUT.fixed_size() {
@@ -148,9 +222,11 @@ impl<T: SharedLayout> SharedLayout for Vec<T> {
 impl<T: SharedLayout, const N: usize> SharedLayout for [T; N] {
     const LAYOUT: &'static Layout<'static> = &Layout::Array(T::LAYOUT, N);
 
+    #[inline]
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
         T::write_run(self, buf, offset)
     }
+    #[inline]
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         let mut items = Vec::with_capacity(N.min(MAX_PREALLOCATED_ELEMENTS));
         let at = T::read_run(buf, offset, N, &mut items)?;
@@ -162,11 +238,22 @@ impl<T: SharedLayout, const N: usize> SharedLayout for [T; N] {
         })?;
         Ok((array, at))
     }
+    #[inline]
     fn encoded_len(&self) -> usize {
         match T::LAYOUT.fixed_size() {
             Some(size) => size * N,
             None => self.iter().map(SharedLayout::encoded_len).sum(),
         }
+    }
+    #[inline]
+    fn write_in_block(&self, block: &mut Block<'_>, offset: usize) -> Result<usize> {
+        // Element by element: the block is already the staging buffer that
+        // `write_run` of a primitive would copy through.
+        let mut at = offset;
+        for item in self {
+            at = item.write_in_block(block, at)?;
+        }
+        Ok(at)
     }
 }
 
@@ -174,6 +261,7 @@ impl<T: SharedLayout, const N: usize> SharedLayout for [T; N] {
 impl<T: SharedLayout> SharedLayout for Option<T> {
     const LAYOUT: &'static Layout<'static> = &Layout::Optional(T::LAYOUT);
 
+    #[inline]
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
         let next = buf.write_bool(offset, self.is_some())?;
         match self {
@@ -181,6 +269,7 @@ impl<T: SharedLayout> SharedLayout for Option<T> {
             None => Ok(next),
         }
     }
+    #[inline]
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         let (present, next) = buf.read_bool(offset)?;
         if present {
@@ -190,6 +279,7 @@ impl<T: SharedLayout> SharedLayout for Option<T> {
             Ok((None, next))
         }
     }
+    #[inline]
     fn encoded_len(&self) -> usize {
         wire::BOOL_SIZE + self.as_ref().map_or(0, SharedLayout::encoded_len)
     }

@@ -1,9 +1,12 @@
 //! Typed messages: the [`SharedLayout`] trait and its implementations for the
 //! wire's building blocks.
 
+pub(crate) mod block;
 mod impls;
 
 use pusm_layout::Layout;
+
+use block::Block;
 
 use crate::{Error, Result, SharedBuffer};
 
@@ -99,6 +102,27 @@ pub trait SharedLayout: Sized {
             at = next;
         }
         Ok(at)
+    }
+
+    /// Writes `self` into the block of a derived struct's run of fixed-size
+    /// fields (see `write_block`). It exists so that a derived struct nested
+    /// in such a run (`position: Vec3`) writes its fields straight into the
+    /// outer block instead of staging a block of its own; derived structs and
+    /// arrays override it, and the default is [`write`](SharedLayout::write).
+    #[doc(hidden)]
+    #[inline]
+    fn write_in_block(&self, block: &mut Block<'_>, offset: usize) -> Result<usize> {
+        self.write(block, offset)
+    }
+
+    /// Reads a value from the block of a derived struct's run of fixed-size
+    /// fields (see `read_block`), the counterpart of `write_in_block`: a
+    /// nested derived struct decodes its fields from the outer block instead
+    /// of copying a block of its own. The default is [`read`](SharedLayout::read).
+    #[doc(hidden)]
+    #[inline]
+    fn read_in_block(block: &mut Block<'_>, offset: usize) -> Result<(Self, usize)> {
+        Self::read(block, offset)
     }
 
     /// Writes the fingerprint (as an int32 with the same bits), then `self`.
