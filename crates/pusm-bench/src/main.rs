@@ -16,7 +16,7 @@
 //! | 3 | Rust-Python and Rust-C# (Mono) round trips of one int32 | original-style peers: one call per field, the hook re-read on every call, busy spin |
 //! | 4 | derived `write` + `read` of `Observation` | hand-written primitive calls; bincode into a `Vec` plus a copy |
 //! | 5 | generated Python `write` + `read` of `Observation`; one primitive call | one runtime call per field; the original's per-call design |
-//! | 6 | `write_bytes` / `read_bytes` of 64 MiB | `copy_from_slice` between two `Vec<u8>` |
+//! | 6 | `write_bytes` / `read_bytes` / `read_bytes_into` of 64 MiB | `copy_from_slice` between two `Vec<u8>`; for `read_bytes`, also a new `Vec` filled without pusm |
 //!
 //! The cross-process peers are this executable (hidden `__peer`
 //! subcommand) and the scripts and programs of `crates/pusm-bench/peers/`.

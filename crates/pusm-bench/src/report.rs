@@ -109,9 +109,18 @@ pub enum Target {
 }
 
 impl Target {
-    /// The ratio shown in the table and how it reads.
-    fn ratio(self, pusm: f64, baseline: f64) -> (f64, String, &'static str) {
+    /// [`ratio`](Target::ratio) of the p50s of two figures.
+    fn compare(self, pusm: &Figure, baseline: &Figure) -> (f64, String, &'static str) {
+        self.ratio(pusm.kind, pusm.summary.p50, baseline.summary.p50)
+    }
+
+    /// The ratio shown in the table and how it reads; `kind` is the
+    /// figures' (copies are compared by throughput, targets or not).
+    fn ratio(self, kind: Kind, pusm: f64, baseline: f64) -> (f64, String, &'static str) {
         match self {
+            Target::Info if matches!(kind, Kind::Copy { .. }) => {
+                Target::ThroughputAtLeast(0.0).ratio(kind, pusm, baseline)
+            }
             Target::SpeedupAtLeast(_) => {
                 let r = baseline / pusm;
                 (r, format!("{r:.1}x faster"), "baseline_p50 / pusm_p50")
@@ -214,7 +223,7 @@ impl Row {
     pub fn verdict(&self) -> Verdict {
         match &self.outcome {
             Outcome::Measured { pusm, baseline } => {
-                let (ratio, _, _) = self.target.ratio(pusm.summary.p50, baseline.summary.p50);
+                let (ratio, _, _) = self.target.compare(pusm, baseline);
                 match self.target.met(ratio, pusm.summary.p50) {
                     Some(true) => Verdict::Met,
                     Some(false) => Verdict::Missed,
@@ -231,7 +240,7 @@ impl Row {
         let target = self.target.describe();
         let (pusm, baseline, ratio, result) = match &self.outcome {
             Outcome::Measured { pusm, baseline } => {
-                let (_, ratio, _) = self.target.ratio(pusm.summary.p50, baseline.summary.p50);
+                let (_, ratio, _) = self.target.compare(pusm, baseline);
                 let result = match self.verdict() {
                     Verdict::Met => "met",
                     Verdict::Missed => "MISSED",
@@ -270,7 +279,7 @@ impl Row {
         });
         match &self.outcome {
             Outcome::Measured { pusm, baseline } => {
-                let (ratio, _, meaning) = self.target.ratio(pusm.summary.p50, baseline.summary.p50);
+                let (ratio, _, meaning) = self.target.compare(pusm, baseline);
                 row["unit"] = json!(pusm.kind.unit());
                 if let Kind::Copy { bytes } = pusm.kind {
                     row["bytes_per_copy"] = json!(bytes);
@@ -422,6 +431,19 @@ mod tests {
             Verdict::Met
         );
         assert_eq!(row(Target::Info, 1.0, 1.0).verdict(), Verdict::Info);
+    }
+
+    #[test]
+    fn copies_compare_throughputs_even_without_a_target() {
+        let copy = Kind::Copy { bytes: 1 << 20 };
+        // pusm takes 2 ms where the baseline takes 1 ms: half its throughput.
+        for target in [Target::ThroughputAtLeast(0.8), Target::Info] {
+            let (ratio, text, meaning) = target.ratio(copy, 2e6, 1e6);
+            assert_eq!((ratio, text.as_str()), (0.5, "0.50x"));
+            assert_eq!(meaning, "pusm throughput / baseline throughput");
+        }
+        let (ratio, _, meaning) = Target::Info.ratio(Kind::Time, 2e6, 1e6);
+        assert_eq!((ratio, meaning), (2.0, "pusm_p50 / baseline_p50"));
     }
 
     #[test]
