@@ -47,7 +47,8 @@
 //!   removed lexically. Files are identified by their canonical path on disk
 //!   (so two spellings of one file are read once).
 //! - An empty enum is an error (it has no valid value); an empty struct is
-//!   fine.
+//!   fine, but a list of values that take no bytes (`[Empty]`) is an error:
+//!   it is only a count on the wire, which a peer could set to two billion.
 //! - Limits: `[` nests at most [`MAX_NESTING`] deep in one type; a type
 //!   expanded with its nested structs is at most [`MAX_LAYOUT_DEPTH`] levels
 //!   deep and its signature at most [`MAX_SIGNATURE_LEN`] bytes long.
@@ -66,6 +67,7 @@ pub mod ir;
 mod lexer;
 mod loader;
 mod lower;
+mod nothing;
 mod parser;
 mod resolve;
 mod suggest;
@@ -120,6 +122,9 @@ fn load_from(source: &dyn FileSource, roots: &[impl AsRef<Path>]) -> Result<Sche
         match lower::lower(&loaded, &resolved) {
             Some(schema) => {
                 lower::check_limits(&schema, &loaded, &mut reports);
+                if reports.is_empty() {
+                    nothing::check_lists_of_nothing(&schema, &loaded, &mut reports);
+                }
                 if reports.is_empty() {
                     return Ok(schema);
                 }

@@ -307,3 +307,49 @@ fn expanded_depth_is_limited() {
     let messages = messages(&text);
     assert_eq!(messages, vec!["type 'L44' nests too deeply: 257 levels once nested structs are expanded (the limit is 256)".to_owned()]);
 }
+
+#[test]
+fn a_list_of_values_that_take_no_bytes_is_an_error() {
+    assert_eq!(
+        errors("struct Empty {}\nstruct A {\n    id: int32;\n    items: [Empty];\n}\n"),
+        "\
+error: field 'items' is a list of values that take no bytes
+  --> test.pusm:4:5
+  |
+4 |     items: [Empty];
+  |     ^^^^^ 'Empty' takes no bytes: only the list's count would be sent
+  |
+  = help: send the number as an int32 field instead, or give the values a field
+  = note: a peer could announce two billion such values in four bytes, and a reader that builds one object per value would run out of memory
+
+"
+    );
+}
+
+#[test]
+fn lists_of_nothing_are_found_inside_containers_and_named_once_per_field() {
+    let messages = messages(
+        "struct Empty {}\n\
+         struct Hollow { inner: Empty; pair: [Empty; 2]; }\n\
+         struct A {\n\
+             in_array: [[Empty]; 2];\n\
+             in_option: [Hollow]?;\n\
+             of_lists: [[Hollow]];\n\
+             fine_flags: [Empty?];\n\
+             of_arrays: [[Empty; 3]]?;\n\
+             fine_empty: Empty;\n\
+         }\n",
+    );
+    let expected: Vec<String> = ["in_array", "in_option", "of_lists", "of_arrays"]
+        .iter()
+        .map(|field| format!("field '{field}' is a list of values that take no bytes"))
+        .collect();
+    assert_eq!(messages, expected);
+    let errors =
+        common::load(&[("test.pusm", "struct E {}\nstruct A { x: [[E; 3]]; }\n")]).unwrap_err();
+    let error = errors.iter().next().unwrap();
+    assert_eq!(
+        error.label,
+        "'[E; 3]' takes no bytes: only the list's count would be sent"
+    );
+}

@@ -263,7 +263,6 @@ pub fn samples() -> Vec<Sample> {
             &shadowing::Shapes {
                 nothing: shadowing::Nothing {},
                 nothings: [shadowing::Nothing {}, shadowing::Nothing {}],
-                nothing_list: vec![shadowing::Nothing {}; 3],
                 segments: [
                     segment(shadowing::Color::Red),
                     segment(shadowing::Color::Green),

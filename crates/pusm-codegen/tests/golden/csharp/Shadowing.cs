@@ -1468,13 +1468,11 @@ namespace Shadow.TestNames
         /// The fingerprint of Shapes: FNV-1a 32 of its signature.
         /// <see cref="WriteChecked"/> writes it first, <see cref="ReadChecked"/> compares it.
         /// </summary>
-        public const uint Fingerprint = 0xF1B7E8B7u;
+        public const uint Fingerprint = 0x54D7930Eu;
 
         public global::Shadow.TestNames.Nothing Nothing;
 
         public global::Shadow.TestNames.Nothing[] Nothings;
-
-        public global::System.Collections.Generic.List<global::Shadow.TestNames.Nothing> NothingList;
 
         public Segment[] Segments;
 
@@ -1511,7 +1509,6 @@ namespace Shadow.TestNames
             {
                 Nothings[i] = new global::Shadow.TestNames.Nothing();
             }
-            NothingList = new global::System.Collections.Generic.List<global::Shadow.TestNames.Nothing>();
             Segments = new Segment[2];
             for (int i = 0; i < 2; i++)
             {
@@ -1541,7 +1538,6 @@ namespace Shadow.TestNames
         public Shapes(
             global::Shadow.TestNames.Nothing nothing,
             global::Shadow.TestNames.Nothing[] nothings,
-            global::System.Collections.Generic.List<global::Shadow.TestNames.Nothing> nothingList,
             Segment[] segments,
             global::System.Collections.Generic.List<Segment> segmentList,
             global::System.Collections.Generic.List<int[]> pairs,
@@ -1556,7 +1552,6 @@ namespace Shadow.TestNames
         {
             Nothing = nothing;
             Nothings = nothings;
-            NothingList = nothingList;
             Segments = segments;
             SegmentList = segmentList;
             Pairs = pairs;
@@ -1576,11 +1571,6 @@ namespace Shadow.TestNames
             offset = Nothing.Write(sm, offset);
             ShadowingWire_.CheckLength(Nothings, 2, "Shapes.Nothings");
             foreach (var item in Nothings)
-            {
-                offset = item.Write(sm, offset);
-            }
-            offset = sm.WriteInt32(offset, NothingList.Count);
-            foreach (var item in NothingList)
             {
                 offset = item.Write(sm, offset);
             }
@@ -1663,16 +1653,6 @@ namespace Shadow.TestNames
                 global::Shadow.TestNames.Nothing nothingsItem;
                 (nothingsItem, offset) = global::Shadow.TestNames.Nothing.Read(sm, offset);
                 nothings[i] = nothingsItem;
-            }
-            int nothingListCount;
-            (nothingListCount, offset) = ShadowingWire_.ReadCount(sm, offset, "Shapes.NothingList");
-            var nothingList =
-                new global::System.Collections.Generic.List<global::Shadow.TestNames.Nothing>(ShadowingWire_.InitialCapacity(nothingListCount));
-            for (int i = 0; i < nothingListCount; i++)
-            {
-                global::Shadow.TestNames.Nothing nothingListItem;
-                (nothingListItem, offset) = global::Shadow.TestNames.Nothing.Read(sm, offset);
-                nothingList.Add(nothingListItem);
             }
             var segments = new Segment[2];
             for (int i = 0; i < 2; i++)
@@ -1773,7 +1753,6 @@ namespace Shadow.TestNames
             return (new Shapes(
                 nothing,
                 nothings,
-                nothingList,
                 segments,
                 segmentList,
                 pairs,

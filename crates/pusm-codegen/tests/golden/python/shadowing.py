@@ -60,7 +60,7 @@ _INT32 = struct.Struct("<i")
 _BOOL = struct.Struct("<?")
 _LOCALS_PRESENT_VALUE = struct.Struct("<?")
 _SEGMENT = struct.Struct("<2fi?")
-_SHAPES_SEGMENTS = struct.Struct("<2fi?2fi?i")
+_SHAPES_NOTHING = struct.Struct("<2fi?2fi?i")
 _SHAPES_PAIRS_ITEM = struct.Struct("<2i")
 _SHAPES_MAYBE_COLOR_PRESENT = struct.Struct("<?i")
 _SHAPES_MAYBE_ARRAY_PRESENT = struct.Struct("<?3f")
@@ -1056,14 +1056,13 @@ class Nothing:
 
 @dataclasses.dataclass
 class Shapes:
-    FINGERPRINT: typing.ClassVar[int] = 0xF1B7E8B7
+    FINGERPRINT: typing.ClassVar[int] = 0x54D7930E
     """FNV-1a 32 of this type's signature, which checked reads and writes compare."""
 
     nothing: Nothing = dataclasses.field(default_factory=Nothing)
     nothings: typing.List[Nothing] = dataclasses.field(
         default_factory=lambda: [Nothing() for _ in range(2)]
     )
-    nothing_list: typing.List[Nothing] = dataclasses.field(default_factory=list)
     segments: typing.List[Segment] = dataclasses.field(
         default_factory=lambda: [Segment() for _ in range(2)]
     )
@@ -1091,11 +1090,14 @@ class Shapes:
 
     def _pack(self, parts: list) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
-        _check_len(self.nothings, 2, "Shapes.nothings")
-        parts.append(struct.pack("<i", len(self.nothing_list)))
         segments = _check_len(self.segments, 2, "Shapes.segments")
         parts.append(
-            _SHAPES_SEGMENTS.pack(
+            _SHAPES_NOTHING.pack(
+                *(
+                    value
+                    for item in _check_len(self.nothings, 2, "Shapes.nothings")
+                    for value in ()
+                ),
                 *_check_len(segments[0].ends, 2, "Shapes.segments"),
                 segments[0].color,
                 segments[0].on,
@@ -1161,12 +1163,10 @@ class Shapes:
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
+        data, end = sm.read_bytes(offset, _SHAPES_NOTHING.size)
+        values = _SHAPES_NOTHING.unpack(data)
         nothing = Nothing()
         nothings = [Nothing() for _ in range(2)]
-        count, offset = _read_count(sm, offset, "Shapes.nothing_list")
-        nothing_list = [Nothing() for _ in range(count)]
-        data, end = sm.read_bytes(offset, _SHAPES_SEGMENTS.size)
-        values = _SHAPES_SEGMENTS.unpack(data)
         segments = [
             Segment(
                 list(values[0:2]),
@@ -1252,7 +1252,6 @@ class Shapes:
         return cls(
             nothing,
             nothings,
-            nothing_list,
             segments,
             segment_list,
             pairs,

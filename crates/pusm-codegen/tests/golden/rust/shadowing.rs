@@ -249,7 +249,6 @@ impl Nothing {
 pub struct Shapes {
     pub nothing: Nothing,
     pub nothings: [Nothing; 2],
-    pub nothing_list: ::std::vec::Vec<Nothing>,
     pub segments: [Segment; 2],
     pub segment_list: ::std::vec::Vec<Segment>,
     pub pairs: ::std::vec::Vec<[i32; 2]>,
@@ -264,7 +263,7 @@ pub struct Shapes {
 }
 
 impl Shapes {
-    /// The fingerprint of `Shapes`, `0xF1B7E8B7`: FNV-1a 32 of its signature.
+    /// The fingerprint of `Shapes`, `0x54D7930E`: FNV-1a 32 of its signature.
     ///
     /// Same as `<Shapes as ::pusm_core::SharedLayout>::FINGERPRINT`, with no trait import.
     pub const FINGERPRINT: u32 = <Self as ::pusm_core::SharedLayout>::FINGERPRINT;
