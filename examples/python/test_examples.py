@@ -13,7 +13,9 @@ Every test gets a private TMPDIR (for its child processes and for this process) 
 its own prefix.
 """
 
+import ast
 import dataclasses
+import glob
 import itertools
 import math
 import os
@@ -311,6 +313,18 @@ class BytesMemoryTest(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------- (b)
+
+
+class GrammarTest(unittest.TestCase):
+    def test_examples_and_generated_modules_parse_as_python_3_8(self):
+        # Generated code promises Python 3.8+; only 3.11 runs here, so check the grammar.
+        paths = sorted(glob.glob(os.path.join(HERE, "*.py")) + glob.glob(os.path.join(HERE, "generated", "*.py")))
+        self.assertGreater(len(paths), 6)
+        for path in paths:
+            with open(path, encoding="utf-8") as source:
+                text = source.read()
+            with self.subTest(path=os.path.relpath(path, HERE)):
+                ast.parse(text, path, feature_version=(3, 8))
 
 
 class DispatchTableTest(unittest.TestCase):
