@@ -31,11 +31,8 @@ impl Layout<'_> {
                 let mut total: usize = 0;
                 let mut i = 0;
                 while i < def.fields.len() {
-                    total = match def.fields[i].layout.fixed_size() {
-                        Some(size) => match total.checked_add(size) {
-                            Some(sum) => sum,
-                            None => return None,
-                        },
+                    total = match def.fields[i].layout.fixed_size_after(total) {
+                        Some(sum) => sum,
                         None => return None,
                     };
                     i += 1;
@@ -95,16 +92,23 @@ impl Layout<'_> {
         let mut total: usize = 0;
         let mut i = 0;
         while i < layouts.len() {
-            total = match layouts[i].fixed_size() {
-                Some(size) => match total.checked_add(size) {
-                    Some(sum) => sum,
-                    None => return None,
-                },
+            total = match layouts[i].fixed_size_after(total) {
+                Some(sum) => sum,
                 None => return None,
             };
             i += 1;
         }
         Some(total)
+    }
+
+    /// `total` plus this type's fixed size: the step of summing the sizes of
+    /// consecutive values, `None` when this one has no fixed size or the sum
+    /// overflows.
+    const fn fixed_size_after(&self, total: usize) -> Option<usize> {
+        match self.fixed_size() {
+            Some(size) => total.checked_add(size),
+            None => None,
+        }
     }
 
     /// The fewest bytes any value of this type can take: the fixed size when
