@@ -2,12 +2,15 @@
 //! printed as one table.
 //!
 //! ```text
-//! cargo bench -p pusm-examples --bench serializers   # #4, saved by criterion
-//! cargo bench -p pusm-core --bench bulk              # #6, saved by criterion
-//! cargo run --release -p pusm-bench                  # #1, #2, #3, #5, and the table of all six
+//! cargo run --release -p pusm-bench                  # all six, then the table (~5 minutes)
+//! cargo run --release -p pusm-bench -- --saved       # #4 and #6 from the last `cargo bench`
 //! cargo run --release -p pusm-bench -- --quick       # the same in seconds (smaller, for tests)
 //! cargo run --release -p pusm-bench -- --json results.json --markdown
 //! ```
+//!
+//! #4 and #6 are criterion benches (`cargo bench -p pusm-examples --bench
+//! serializers`, `cargo bench -p pusm-core --bench bulk`): a full run starts
+//! them first, then reads their saved samples.
 //!
 //! | # | measurement | baseline, measured in the same run |
 //! |---|---|---|
@@ -26,6 +29,7 @@
 //! measurement failed; 2 on a bad command line.
 
 mod atomics;
+mod cargo_bench;
 mod criterion_results;
 mod error;
 mod foreign;
@@ -65,9 +69,13 @@ struct Cli {
     /// $CARGO_TARGET_DIR/criterion, else target/criterion).
     #[arg(long, value_name = "DIR")]
     criterion_dir: Option<PathBuf>,
-    /// Measure only these (of 1, 2, 3, 5; #4 and #6 are read from criterion): e.g. --only 1,3.
+    /// Measure only these (of 1 to 6): e.g. --only 1,3.
     #[arg(long, value_delimiter = ',', value_name = "N,...")]
     only: Vec<u8>,
+    /// For #4 and #6, read the results an earlier `cargo bench` saved instead
+    /// of running it first (it takes a few minutes). Implied by --quick.
+    #[arg(long)]
+    saved: bool,
     #[command(subcommand)]
     command: Option<Hidden>,
 }
@@ -597,6 +605,17 @@ fn run(cli: &Cli) -> Result<Report> {
         .criterion_dir
         .clone()
         .unwrap_or_else(criterion_results::default_dir);
+
+    if !cli.quick && !cli.saved {
+        for (issue, package, bench) in cargo_bench::BENCHES {
+            if run.selected(issue) {
+                eprintln!(
+                    "pusm-bench: running #{issue}: cargo bench -p {package} --bench {bench}..."
+                );
+                cargo_bench::run(package, bench, &criterion_dir)?;
+            }
+        }
+    }
 
     let mut all = Vec::new();
     all.extend(run.handoff());
