@@ -62,6 +62,20 @@
 //!   (raw identifiers need nothing: `r#type` is named `type`).
 //! - `#[pusm(crate = "path::to::pusm_core")]` on a type: where to find
 //!   `pusm-core` when it is renamed or re-exported.
+//!
+//! # What the generated code does
+//!
+//! The bytes are each field's encoding in order; how they are copied is
+//! chosen for speed. A run of consecutive fields that are not `String`,
+//! `Vec` or `Option` and turn out (at compile time, through
+//! `Layout::fixed_size_of_run`) to have a fixed size of at most 1 KiB is
+//! staged in an array on the stack and copied with one `write_bytes` or
+//! `read_bytes_into`: one bounds check and one wait for control per run,
+//! not per field. Nested derived structs in a run write into the same
+//! block. When a block cannot be used (the run does not fit in the memory,
+//! a value is invalid), the fields are written or read one by one instead,
+//! so the result, the error and its offset are always those of one call per
+//! field. Lists and arrays of `i32` and `f32` are copied in chunks.
 
 mod ast;
 mod attr;
