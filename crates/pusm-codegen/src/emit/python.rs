@@ -506,6 +506,13 @@ impl<'a> ModuleEmitter<'a> {
             let place = format!("{class}.{}", attrs[i]);
             let expr = format!("self.{}", attrs[i]);
             match ty {
+                // Nothing on the wire, but a fixed array still has a length.
+                _ if self.schema.fixed_size(ty) == Some(0) => {
+                    if let TypeRef::Array(_, len) = ty {
+                        self.need(Helper::CheckLen);
+                        w.line(format!("_check_len({expr}, {len}, \"{place}\")"));
+                    }
+                }
                 // A short array of structs or arrays: checked once, then
                 // unrolled (much faster than a generator over its elements).
                 TypeRef::Array(element, len)
@@ -785,7 +792,7 @@ impl<'a> ModuleEmitter<'a> {
                     "offset",
                 );
                 let value =
-                    format!("[{value} for values in {element}.iter_unpack(data[:{length}])]");
+                    format!("[{value} for values in {element}.iter_unpack(data[: {length}])]");
                 w.lines(assign_lines(target, &value, w.indentation().len()));
             }
             Payload::Optional { inner, inner_type } => {

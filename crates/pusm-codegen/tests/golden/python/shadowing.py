@@ -1090,14 +1090,10 @@ class Shapes:
 
     def _pack(self, parts: list) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
+        _check_len(self.nothings, 2, "Shapes.nothings")
         segments = _check_len(self.segments, 2, "Shapes.segments")
         parts.append(
             _SHAPES_NOTHING.pack(
-                *(
-                    value
-                    for item in _check_len(self.nothings, 2, "Shapes.nothings")
-                    for value in ()
-                ),
                 *_check_len(segments[0].ends, 2, "Shapes.segments"),
                 segments[0].color,
                 segments[0].on,
@@ -1192,7 +1188,7 @@ class Shapes:
                 _to_enum(Color, values[2], "Shapes.segment_list", offset),
                 values[3],
             )
-            for values in _SEGMENT.iter_unpack(data[:_SEGMENT.size * count])
+            for values in _SEGMENT.iter_unpack(data[: _SEGMENT.size * count])
         ]
         count = _INT32.unpack_from(data, _SEGMENT.size * count)[0]
         offset = end
@@ -1201,7 +1197,7 @@ class Shapes:
         data, end = sm.read_bytes(offset, _SHAPES_PAIRS_ITEM.size * count + _INT32.size)
         pairs = [
             list(values)
-            for values in _SHAPES_PAIRS_ITEM.iter_unpack(data[:_SHAPES_PAIRS_ITEM.size * count])
+            for values in _SHAPES_PAIRS_ITEM.iter_unpack(data[: _SHAPES_PAIRS_ITEM.size * count])
         ]
         count = _INT32.unpack_from(data, _SHAPES_PAIRS_ITEM.size * count)[0]
         offset = end
