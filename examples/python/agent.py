@@ -106,8 +106,12 @@ def main(argv=None):
         description="The robot demo's agent: joins the simulator's shared memory (Python role) "
         "and answers every robot.Observation with a robot.Action."
     )
-    parser.add_argument("--prefix", required=True, help="name of the shared memory the simulator created")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds any wait may last (default 30)")
+    parser.add_argument(
+        "--prefix", required=True, help="name of the shared memory the simulator created"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30, help="seconds any wait may last (default 30)"
+    )
     args = parser.parse_args(argv)
 
     sm = None

@@ -128,15 +128,21 @@ class Driver:
         fingerprint = int.from_bytes(request[:4], "little")
         cls = self.types.get(fingerprint)
         if cls is None:
-            raise StepFailed("REQUEST has fingerprint 0x%08x, no struct type of schemas/" % fingerprint)
+            raise StepFailed(
+                "REQUEST has fingerprint 0x%08x, no struct type of schemas/" % fingerprint
+            )
         message, end = cls.read_checked(BytesMemory(request), 0)
         if end != len(request):
-            raise StepFailed("REQUEST has %d bytes after its %s message" % (len(request) - end, cls.__name__))
+            raise StepFailed(
+                "REQUEST has %d bytes after its %s message" % (len(request) - end, cls.__name__)
+            )
 
         message.write_checked(self.sm, PAYLOAD_OFFSET)
         status = self.request(OP_ECHO)
         if status != STATUS_OK:
-            raise StepFailed("echo of a %s: status %d, expected %d" % (cls.__name__, status, STATUS_OK))
+            raise StepFailed(
+                "echo of a %s: status %d, expected %d" % (cls.__name__, status, STATUS_OK)
+            )
         reply, _ = cls.read_checked(self.sm, PAYLOAD_OFFSET)
         actual = encode_checked(reply)
         if actual != expected:
@@ -158,9 +164,13 @@ class Driver:
         self.sm.write_int32(PAYLOAD_OFFSET, capacity)
         status = self.request(OP_RESIZE)
         if status != STATUS_OK:
-            raise StepFailed("resize-peer %d: status %d, expected %d" % (capacity, status, STATUS_OK))
+            raise StepFailed(
+                "resize-peer %d: status %d, expected %d" % (capacity, status, STATUS_OK)
+            )
         if self.sm.capacity != capacity:
-            raise StepFailed("resize-peer %d: the driver's capacity is %d" % (capacity, self.sm.capacity))
+            raise StepFailed(
+                "resize-peer %d: the driver's capacity is %d" % (capacity, self.sm.capacity)
+            )
 
     def mismatch(self):
         """``mismatch``: op 1 with an unknown fingerprint; expect status 1."""
@@ -247,10 +257,18 @@ def main(argv=None):
         "against an echo peer and checks every reply."
     )
     parser.add_argument("--prefix", required=True, help="name of the shared memory")
-    parser.add_argument("--role", required=True, choices=["python", "unity"], help="the driver's role")
-    parser.add_argument("--create", action="store_true", help="create the memory instead of joining it")
-    parser.add_argument("--capacity", type=int, default=4096, help="bytes, when creating (default 4096)")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds any wait may last (default 30)")
+    parser.add_argument(
+        "--role", required=True, choices=["python", "unity"], help="the driver's role"
+    )
+    parser.add_argument(
+        "--create", action="store_true", help="create the memory instead of joining it"
+    )
+    parser.add_argument(
+        "--capacity", type=int, default=4096, help="bytes, when creating (default 4096)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30, help="seconds any wait may last (default 30)"
+    )
     parser.add_argument("--script", required=True, help="the file of steps, one a line")
     args = parser.parse_args(argv)
 

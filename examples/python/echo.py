@@ -130,10 +130,18 @@ def main(argv=None):
         "over a shared memory until the driver closes it."
     )
     parser.add_argument("--prefix", required=True, help="name of the shared memory")
-    parser.add_argument("--role", required=True, choices=["python", "unity"], help="the role this peer plays")
-    parser.add_argument("--create", action="store_true", help="create the memory instead of joining it")
-    parser.add_argument("--capacity", type=int, default=4096, help="bytes, when creating (default 4096)")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds any wait may last (default 30)")
+    parser.add_argument(
+        "--role", required=True, choices=["python", "unity"], help="the role this peer plays"
+    )
+    parser.add_argument(
+        "--create", action="store_true", help="create the memory instead of joining it"
+    )
+    parser.add_argument(
+        "--capacity", type=int, default=4096, help="bytes, when creating (default 4096)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30, help="seconds any wait may last (default 30)"
+    )
     args = parser.parse_args(argv)
 
     sm = None

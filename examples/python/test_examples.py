@@ -152,7 +152,9 @@ def echo_reply(message):
     step = message.step + 1
     if step > INT32_MAX:
         step -= 2**32
-    return dataclasses.replace(message, step=step, done=not message.done, name=message.name + "\u00b7")
+    return dataclasses.replace(
+        message, step=step, done=not message.done, name=message.name + "\u00b7"
+    )
 
 
 def echo_line(message):
@@ -221,7 +223,9 @@ class BytesMemoryTest(unittest.TestCase):
         self.assertEqual({cls.__name__ for cls in types}, STRUCT_NAMES)
         self.assertEqual({type(m) for m in samples()}, set(types))
         fingerprints = [cls.FINGERPRINT for cls in types]
-        self.assertEqual(len(set(fingerprints)), len(fingerprints), "two types share a fingerprint")
+        self.assertEqual(
+            len(set(fingerprints)), len(fingerprints), "two types share a fingerprint"
+        )
 
     def test_checked_round_trip_of_every_sample(self):
         for message in samples():
@@ -274,7 +278,9 @@ class BytesMemoryTest(unittest.TestCase):
 
     def test_wire_format_of_pose(self):
         pose = edge_cases.Pose(Vec3(1.0, 2.0, 3.0), 0.5, True, -3, Team.BLUE)
-        expected = struct.pack("<I4f?ii", edge_cases.Pose.FINGERPRINT, 1.0, 2.0, 3.0, 0.5, True, -3, 2)
+        expected = struct.pack(
+            "<I4f?ii", edge_cases.Pose.FINGERPRINT, 1.0, 2.0, 3.0, 0.5, True, -3, 2
+        )
         self.assertEqual(encode(pose), expected)
 
     def test_checked_read_of_another_type_is_a_schema_mismatch(self):
@@ -289,7 +295,11 @@ class BytesMemoryTest(unittest.TestCase):
         with self.assertRaises(IndexError):
             Observation.read_checked(BytesMemory(wire[:-1]), 0)
         buf = BytesMemory(b"\x01\x00")
-        for read in (lambda: buf.read_int32(0), lambda: buf.read_bytes(1, 2), lambda: buf.read_bool(2)):
+        for read in (
+            lambda: buf.read_int32(0),
+            lambda: buf.read_bytes(1, 2),
+            lambda: buf.read_bool(2),
+        ):
             with self.assertRaises(IndexError):
                 read()
         with self.assertRaises(IndexError):
@@ -318,7 +328,10 @@ class BytesMemoryTest(unittest.TestCase):
 class GrammarTest(unittest.TestCase):
     def test_examples_and_generated_modules_parse_as_python_3_8(self):
         # Generated code promises Python 3.8+; only 3.11 runs here, so check the grammar.
-        paths = sorted(glob.glob(os.path.join(HERE, "*.py")) + glob.glob(os.path.join(HERE, "generated", "*.py")))
+        paths = sorted(
+            glob.glob(os.path.join(HERE, "*.py"))
+            + glob.glob(os.path.join(HERE, "generated", "*.py"))
+        )
         self.assertGreater(len(paths), 6)
         for path in paths:
             with open(path, encoding="utf-8") as source:
@@ -393,7 +406,12 @@ class EchoDriverTest(PrivateTmpdir):
                 self.assertIn("0x%08x" % Observation.FINGERPRINT, echo_result[2])
 
     def test_close_by_peer_for_every_role_and_creator(self):
-        lines = [echo_line(Vec3(1.0, 2.0, 3.0)), "resize-peer 2000", echo_line(samples()[2]), "close-by-peer"]
+        lines = [
+            echo_line(Vec3(1.0, 2.0, 3.0)),
+            "resize-peer 2000",
+            echo_line(samples()[2]),
+            "close-by-peer",
+        ]
         for echo_role, echo_creates in itertools.product(self.ROLES, (True, False)):
             with self.subTest(echo_role=echo_role, echo_creates=echo_creates):
                 prefix, echo_result, driver_result = self.run_pair(lines, echo_role, echo_creates)
@@ -403,13 +421,19 @@ class EchoDriverTest(PrivateTmpdir):
     def test_script_of_only_close(self):
         for echo_creates in (True, False):
             with self.subTest(echo_creates=echo_creates):
-                prefix, echo_result, driver_result = self.run_pair(["close"], "python", echo_creates)
+                prefix, echo_result, driver_result = self.run_pair(
+                    ["close"], "python", echo_creates
+                )
                 self.check_ok(prefix, ["close"], echo_result, driver_result)
 
     def test_driver_reports_a_wrong_reply(self):
         request = Vec3(1.0, 2.0, 3.0)
         wrong = Vec3(1.0, 2.0, 4.0)
-        lines = [echo_line(request), "echo %s %s" % (encode(request).hex(), encode(wrong).hex()), "close"]
+        lines = [
+            echo_line(request),
+            "echo %s %s" % (encode(request).hex(), encode(wrong).hex()),
+            "close",
+        ]
         prefix, echo_result, driver_result = self.run_pair(lines, "unity", True)
         status, out, err = driver_result
         self.assertEqual((status, out), (1, ""), driver_result)
@@ -500,7 +524,11 @@ def expected_action(obs):
     elif obs.target is None:
         command, force = Command.IDLE, (0.0, 0.0, 0.0)
     else:
-        d = [obs.target.x - obs.position.x, obs.target.y - obs.position.y, obs.target.z - obs.position.z]
+        d = [
+            obs.target.x - obs.position.x,
+            obs.target.y - obs.position.y,
+            obs.target.z - obs.position.z,
+        ]
         norm = math.sqrt(sum(c * c for c in d))
         command = Command.MOVE
         force = tuple(2.0 * c / norm for c in d) if norm > 0 else (0.0, 0.0, 0.0)
@@ -549,7 +577,9 @@ class AgentTest(PrivateTmpdir):
         agent = self.start(AGENT, "--prefix", prefix, "--timeout", 20)
         sm.close()
         status, out, err = self.finish(agent)
-        self.assertEqual((status, out, err), (0, "agent: 0 steps, 0 episodes, mean reward 0.000\n", ""))
+        self.assertEqual(
+            (status, out, err), (0, "agent: 0 steps, 0 episodes, mean reward 0.000\n", "")
+        )
 
 
 if __name__ == "__main__":

@@ -119,7 +119,9 @@ def create_exclusive(path: str, what: str) -> int:
         return os.open(path, _CREATE_FLAGS, 0o600)
     except FileExistsError:
         if os.path.islink(path):
-            raise UnsafeFileError("refusing %s: a symlink is planted at the %s name" % (path, what)) from None
+            raise UnsafeFileError(
+                "refusing %s: a symlink is planted at the %s name" % (path, what)
+            ) from None
         raise AlreadyExistsError("the %s file %s already exists" % (what, path)) from None
     except OSError as err:
         _refuse_symlink(err, path)
@@ -140,7 +142,7 @@ def is_conversation_file(prefix: str, name: str) -> bool:
     """True for ``prefix`` itself and ``prefix`` followed by one or more underscores."""
     if not name.startswith(prefix):
         return False
-    rest = name[len(prefix):]
+    rest = name[len(prefix) :]
     return rest == "" or rest.strip("_") == ""
 
 

@@ -159,7 +159,8 @@ class SharedMemory:
         self._prefix = _files.validate_prefix(prefix)
         if role not in _ROLE_OFFSETS:
             raise InvalidArgumentError(
-                "invalid role %r for prefix %r: must be %r or %r" % (role, prefix, ROLE_PYTHON, ROLE_UNITY)
+                "invalid role %r for prefix %r: must be %r or %r"
+                % (role, prefix, ROLE_PYTHON, ROLE_UNITY)
             )
         self._role = role
         self._own = _ROLE_OFFSETS[role]
@@ -194,7 +195,8 @@ class SharedMemory:
             # Lock our role byte before anything else: from now on the hook is "live".
             if not _lock.take(fd, self._own):
                 raise RoleTakenError(
-                    "another live process already plays role %s on prefix %r" % (self._role, self._prefix)
+                    "another live process already plays role %s on prefix %r"
+                    % (self._role, self._prefix)
                 )
             st = os.fstat(fd)
             self._hook_id = (st.st_dev, st.st_ino)
@@ -211,7 +213,8 @@ class SharedMemory:
                 if not replace_stale:
                     raise AlreadyExistsError(
                         "the data file %s of shared memory %r already exists (left over?); pass "
-                        "replace_stale=True or call delete_files(%r)" % (data_path, self._prefix, self._prefix)
+                        "replace_stale=True or call delete_files(%r)"
+                        % (data_path, self._prefix, self._prefix)
                     ) from None
                 # No hook was there, so no conversation owns it: a leftover.
                 _files.remove_quietly(data_path)
@@ -281,7 +284,8 @@ class SharedMemory:
         try:
             if not _lock.take(fd, self._own):
                 raise RoleTakenError(
-                    "another live process already plays role %s on prefix %r" % (self._role, self._prefix)
+                    "another live process already plays role %s on prefix %r"
+                    % (self._role, self._prefix)
                 )
             self._peer_seen_alive = _lock.is_locked(fd, self._peer)
             number, capacity = self._read_complete_header(deadline)
@@ -347,7 +351,10 @@ class SharedMemory:
             except (NotFoundError, CorruptDataError):
                 hook = self._hook
                 assert hook is not None
-                now_number, now_capacity = _unpack_i32(hook, OFF_FILE_NUMBER)[0], _unpack_i32(hook, OFF_CAPACITY)[0]
+                now_number, now_capacity = (
+                    _unpack_i32(hook, OFF_FILE_NUMBER)[0],
+                    _unpack_i32(hook, OFF_CAPACITY)[0],
+                )
                 if (now_number, now_capacity) != (number, capacity):
                     number, capacity = now_number, now_capacity
                     grace_end = None
@@ -368,7 +375,8 @@ class SharedMemory:
             fd, st = _files.open_existing(path)
         except FileNotFoundError:
             raise NotFoundError(
-                "data file %s of shared memory %r (file number %d) is missing" % (path, self._prefix, number)
+                "data file %s of shared memory %r (file number %d) is missing"
+                % (path, self._prefix, number)
             ) from None
         try:
             if st.st_size < capacity:
@@ -406,7 +414,8 @@ class SharedMemory:
                 self._fail(
                     PusmTimeoutError(
                         "timed out after %s waiting for control of shared memory %r (role %s); "
-                        "the files have been deleted" % (_describe_timeout(self._timeout), self._prefix, self._role)
+                        "the files have been deleted"
+                        % (_describe_timeout(self._timeout), self._prefix, self._role)
                     )
                 )
             if status == _wait.PEER_DIED:
@@ -493,7 +502,8 @@ class SharedMemory:
             new_capacity = operator.index(new_capacity)
         except TypeError:
             raise InvalidTypeError(
-                "new capacity for shared memory %r must be an int, not %s" % (self._prefix, type(new_capacity).__name__)
+                "new capacity for shared memory %r must be an int, not %s"
+                % (self._prefix, type(new_capacity).__name__)
             ) from None
         if new_capacity <= self._capacity:
             raise InvalidResizeError(
@@ -699,10 +709,12 @@ class SharedMemory:
             as_int = operator.index(value)  # type: ignore[arg-type]
         except TypeError:
             return InvalidTypeError(
-                "write_int32 on shared memory %r needs an int, not %s (%r)" % (self._prefix, type(value).__name__, value)
+                "write_int32 on shared memory %r needs an int, not %s (%r)"
+                % (self._prefix, type(value).__name__, value)
             )
         return ValueOutOfRangeError(
-            "value %d does not fit an int32 [%d, %d] (shared memory %r)" % (as_int, INT32_MIN, INT32_MAX, self._prefix),
+            "value %d does not fit an int32 [%d, %d] (shared memory %r)"
+            % (as_int, INT32_MIN, INT32_MAX, self._prefix),
             value,
         )
 
@@ -725,7 +737,8 @@ class SharedMemory:
         except (struct.error, OverflowError, TypeError):
             if isinstance(value, (int, float)):
                 raise ValueOutOfRangeError(
-                    "value %r does not fit a float32 (shared memory %r)" % (value, self._prefix), value
+                    "value %r does not fit a float32 (shared memory %r)" % (value, self._prefix),
+                    value,
                 ) from None
             raise InvalidTypeError(
                 "write_float32 on shared memory %r needs a float, not %s (%r)"
@@ -767,13 +780,15 @@ class SharedMemory:
             self._sync()
         if not isinstance(value, str):
             raise InvalidTypeError(
-                "write_string on shared memory %r needs a str, not %s" % (self._prefix, type(value).__name__)
+                "write_string on shared memory %r needs a str, not %s"
+                % (self._prefix, type(value).__name__)
             )
         try:
             raw = value.encode("utf-8")
         except UnicodeEncodeError as err:
             raise ValueOutOfRangeError(
-                "string %r cannot be encoded as UTF-8 (%s) (shared memory %r)" % (value, err.reason, self._prefix),
+                "string %r cannot be encoded as UTF-8 (%s) (shared memory %r)"
+                % (value, err.reason, self._prefix),
                 value,
             ) from None
         start = offset + 4
@@ -822,7 +837,9 @@ def _check_timeout(timeout: object) -> Optional[float]:
     try:
         value = float(timeout)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InvalidTypeError("timeout must be a number of seconds, not %r" % (timeout,)) from None
+        raise InvalidTypeError(
+            "timeout must be a number of seconds, not %r" % (timeout,)
+        ) from None
     # As in the original, only a positive timeout is a timeout (NaN is not positive).
     return value if value > 0 else None
 
@@ -832,7 +849,8 @@ def _check_capacity(capacity: object, prefix: str) -> int:
         value = operator.index(capacity)  # type: ignore[arg-type]
     except TypeError:
         raise InvalidTypeError(
-            "capacity of shared memory %r must be an int, not %s" % (prefix, type(capacity).__name__)
+            "capacity of shared memory %r must be an int, not %s"
+            % (prefix, type(capacity).__name__)
         ) from None
     if not 0 <= value <= INT32_MAX:
         raise InvalidArgumentError(

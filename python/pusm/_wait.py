@@ -46,7 +46,8 @@ def check_strategy(strategy: object) -> bool:
     """Validate a wait strategy name; return True for ``spin``."""
     if strategy not in WAIT_STRATEGIES:
         raise InvalidArgumentError(
-            "invalid wait_strategy %r: must be one of %s" % (strategy, ", ".join(map(repr, WAIT_STRATEGIES)))
+            "invalid wait_strategy %r: must be one of %s"
+            % (strategy, ", ".join(map(repr, WAIT_STRATEGIES)))
         )
     return strategy == WAIT_SPIN
 

@@ -170,7 +170,11 @@ class Peer:
     def report(self) -> str:
         self.stderr.seek(0)
         return "peer %s (exit %s)\nstdout so far: %s\nstderr:\n%s" % (
-            self.args, self.proc.poll(), self.seen, self.stderr.read())
+            self.args,
+            self.proc.poll(),
+            self.seen,
+            self.stderr.read(),
+        )
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -194,7 +198,9 @@ def wait_for(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyp
     return condition()
 
 
-def hook_bytes(version: int, number: int, capacity: int, python: int, unity: int, closed: int) -> bytes:
+def hook_bytes(
+    version: int, number: int, capacity: int, python: int, unity: int, closed: int
+) -> bytes:
     import struct
 
     return struct.pack("<iii", version, number, capacity) + bytes([python, unity, closed])

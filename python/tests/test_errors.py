@@ -48,7 +48,9 @@ class ErrorTest(unittest.TestCase):
 
     def test_schema_mismatch_message(self) -> None:
         err = pusm.SchemaMismatchError(expected=0x811C9DC5, found=-1)
-        self.assertEqual(str(err), "schema mismatch: expected fingerprint 0x811c9dc5, found 0xffffffff")
+        self.assertEqual(
+            str(err), "schema mismatch: expected fingerprint 0x811c9dc5, found 0xffffffff"
+        )
         self.assertEqual((err.expected, err.found), (0x811C9DC5, -1))
 
     def test_exports(self) -> None:

@@ -25,7 +25,9 @@ class OnDiskTest(TempDirTestCase):
         for name in (prefix, prefix + "_"):
             self.assertEqual(stat.S_IMODE(os.stat(self.path(name)).st_mode), 0o600)
         self.assertEqual(stat.S_IMODE(os.stat(self.dir).st_mode), 0o700)
-        self.assertEqual((sm.prefix, sm.capacity, sm.role, sm.blocked), (prefix, 100, "python", False))
+        self.assertEqual(
+            (sm.prefix, sm.capacity, sm.role, sm.blocked), (prefix, 100, "python", False)
+        )
         sm.delete()
         self.assertEqual(self.listing(), [])
 
@@ -94,7 +96,9 @@ class OnDiskTest(TempDirTestCase):
         self.assertEqual(self.read_file(prefix)[4:12], struct.pack("<ii", 3, 32))
         a.give_control(wait=False)
         self.assertEqual(b.read_int32(4)[0], 9)
-        self.assertEqual(self.listing(), [prefix, prefix + "___"], "both files the peer went through")
+        self.assertEqual(
+            self.listing(), [prefix, prefix + "___"], "both files the peer went through"
+        )
 
     def test_resize_must_grow(self) -> None:
         prefix = self.new_prefix()

@@ -127,7 +127,9 @@ class HandMadeHookTest(TempDirTestCase):
             pusm.SharedMemory(prefix, 16, False, 5, role=pusm.ROLE_UNITY)
         self.assertEqual((ctx.exception.found, ctx.exception.expected), (2, 1))
         self.assertIn("version 2", str(ctx.exception))
-        self.assertEqual(self.listing(), [prefix, prefix + "_"], "someone else's files are left alone")
+        self.assertEqual(
+            self.listing(), [prefix, prefix + "_"], "someone else's files are left alone"
+        )
 
     def test_truncated_hook(self) -> None:
         prefix = self.new_prefix()
@@ -294,7 +296,10 @@ class RoleAndTimeoutTest(TempDirTestCase):
         a.give_control(wait=False)
         with self.assertRaises(pusm.RoleTakenError) as ctx:
             pusm.SharedMemory(prefix, 8, False, 1, role=pusm.ROLE_PYTHON)
-        self.assertIn("another live process already plays role python on prefix %r" % prefix, str(ctx.exception))
+        self.assertIn(
+            "another live process already plays role python on prefix %r" % prefix,
+            str(ctx.exception),
+        )
         b = self.track(pusm.SharedMemory(prefix, 8, False, 1, role=pusm.ROLE_UNITY))
         b.give_control(wait=False)
         a.wait_unblocked()

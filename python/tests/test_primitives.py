@@ -42,7 +42,9 @@ class PrimitiveTest(TempDirTestCase):
             self.assertEqual(self.sm.write_float32(8, value), 12)
             self.assertEqual(self.sm.read_float32(8), (value, 12))
         self.sm.write_float32(8, 0.1)
-        self.assertEqual(self.sm.read_float32(8)[0], struct.unpack("<f", struct.pack("<f", 0.1))[0])
+        self.assertEqual(
+            self.sm.read_float32(8)[0], struct.unpack("<f", struct.pack("<f", 0.1))[0]
+        )
         self.sm.write_float32(8, float("nan"))
         self.assertTrue(math.isnan(self.sm.read_float32(8)[0]))
 

@@ -154,7 +154,9 @@ class TwoProcessTest(TempDirTestCase):
         with self.assertRaises(pusm.AlreadyExistsError) as ctx:
             pusm.SharedMemory(prefix, 64, True, replace_stale=True)
         self.assertIn("live", str(ctx.exception))
-        self.assertEqual(self.listing(), [prefix, prefix + "_"], "a live conversation is left alone")
+        self.assertEqual(
+            self.listing(), [prefix, prefix + "_"], "a live conversation is left alone"
+        )
         peer.kill()
         self.assertEqual(self.listing(), [prefix, prefix + "_"], "leftovers of the killed creator")
         with self.assertRaises(pusm.AlreadyExistsError):

@@ -236,7 +236,10 @@ def main() -> int:
                 w(0, i)
 
         results = alternate(
-            [("message_generated", generated, message_batch), ("message_per_field", per_field, message_batch)],
+            [
+                ("message_generated", generated, message_batch),
+                ("message_per_field", per_field, message_batch),
+            ],
             message_batches,
             message_warmup,
         )
@@ -256,10 +259,19 @@ def main() -> int:
         loop = summarize(calls.pop("loop"))[1]
         for name, samples in calls.items():
             results[name] = [max(s - loop, 0.0) for s in samples]
-        streamlined_p50 = {op: summarize(results.pop(op + "_streamlined"))[1] for op in ("read_int32", "write_int32")}
+        streamlined_p50 = {
+            op: summarize(results.pop(op + "_streamlined"))[1]
+            for op in ("read_int32", "write_int32")
+        }
 
-        print("INFO Python %s (%s) on %s" % (platform.python_version(), platform.python_implementation(), platform.machine()))
-        print("INFO primitive calls: %d-call batches, bare loop of %.1f ns per call subtracted" % (call_batch, loop))
+        print(
+            "INFO Python %s (%s) on %s"
+            % (platform.python_version(), platform.python_implementation(), platform.machine())
+        )
+        print(
+            "INFO primitive calls: %d-call batches, bare loop of %.1f ns per call subtracted"
+            % (call_batch, loop)
+        )
         for op, p50 in streamlined_p50.items():
             pusm_p50 = summarize(results[op + "_pusm"])[1]
             print(

@@ -126,7 +126,11 @@ class OriginalStyleMemory:
             spins = 0
             while self.blocked and self._active:
                 spins += 1
-                if spins % 1024 == 0 and self.timeout > 0 and time.monotonic() - start > self.timeout:
+                if (
+                    spins % 1024 == 0
+                    and self.timeout > 0
+                    and time.monotonic() - start > self.timeout
+                ):
                     raise TimeoutError("timed out waiting for control")
         if not self._active:
             raise ConnectionError("peer closed")
@@ -186,7 +190,11 @@ class StreamlinedMemory:
                 if hook[5]:
                     raise ConnectionError("peer closed")
                 spins += 1
-                if spins % 1024 == 0 and self.timeout > 0 and time.monotonic() - start > self.timeout:
+                if (
+                    spins % 1024 == 0
+                    and self.timeout > 0
+                    and time.monotonic() - start > self.timeout
+                ):
                     raise TimeoutError("timed out waiting for control")
                 hook = struct.unpack_from(_HOOK_FORMAT, self.hook, 0)
         if hook[1] != self.file_number:

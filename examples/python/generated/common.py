@@ -11,6 +11,7 @@ import typing
 try:
     from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
 except ImportError:  # the original package, or none: local equivalents
+
     class SchemaMismatchError(ValueError):
         """A checked read found the fingerprint of another message type."""
 
@@ -24,6 +25,7 @@ except ImportError:  # the original package, or none: local equivalents
     class DecodeError(ValueError):
         """Bytes that no message encodes: a negative length, invalid UTF-8, an unknown
         enum value."""
+
 
 __all__ = [
     "Vec3",

@@ -247,19 +247,22 @@ class Keywords:
             keywords,
         ) = _KEYWORDS_NAMESPACE.unpack_from(data, length)
         offset = end
-        return cls(
-            type,
-            class_,
-            from_,
-            lambda_,
-            string,
-            namespace,
-            read_,
-            write_,
-            encoded_len_,
-            fingerprint,
-            keywords,
-        ), offset
+        return (
+            cls(
+                type,
+                class_,
+                from_,
+                lambda_,
+                string,
+                namespace,
+                read_,
+                write_,
+                encoded_len_,
+                fingerprint,
+                keywords,
+            ),
+            offset,
+        )
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""

@@ -175,19 +175,22 @@ class Observation:
         last_command = _to_enum(Command, values[0], "Observation.last_command", offset + size)
         team = _to_enum(common.Team, values[1], "Observation.team", offset + size + 4)
         offset = end
-        return cls(
-            step,
-            done,
-            reward,
-            position,
-            rays,
-            corners,
-            name,
-            camera,
-            target,
-            last_command,
-            team,
-        ), offset
+        return (
+            cls(
+                step,
+                done,
+                reward,
+                position,
+                rays,
+                corners,
+                name,
+                camera,
+                target,
+                last_command,
+                team,
+            ),
+            offset,
+        )
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""

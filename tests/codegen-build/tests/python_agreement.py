@@ -68,7 +68,11 @@ def main():
         cls = getattr(importlib.import_module(module_name), class_name)
         with open(os.path.join(samples, file), "rb") as sample:
             expected = sample.read()
-        assert cls.FINGERPRINT == int(fingerprint, 16), (python_name, hex(cls.FINGERPRINT), fingerprint)
+        assert cls.FINGERPRINT == int(fingerprint, 16), (
+            python_name,
+            hex(cls.FINGERPRINT),
+            fingerprint,
+        )
 
         value, end = cls.read(Memory(expected), 0)
         assert end == len(expected), (python_name, end, len(expected))

@@ -13,6 +13,10 @@
 //! CPython is most of the cost. Enum values are looked up in a dict of each
 //! enum's members. Which fields are fixed-size comes from
 //! [`Schema::fixed_size`], the layout crate's rule.
+//!
+//! The output is what Black (26.x, line length 99) makes of it, so that it
+//! reads like the project's hand-written Python; a test runs Black over the
+//! golden files.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -219,7 +223,12 @@ impl<'a> ModuleEmitter<'a> {
                     python_module(&self.schema.file(*first).module)
                 ));
             }
-            None => w.lines(ERRORS.lines()),
+            None => {
+                w.lines(ERRORS.lines());
+                // A block that defines classes is followed by two blank lines.
+                w.line("");
+                w.line("");
+            }
         }
         w.blank();
         w.line("__all__ = [");
@@ -410,15 +419,7 @@ impl<'a> ModuleEmitter<'a> {
                 }
             }
         }
-        w.lines(call_lines(
-            "return cls(",
-            &locals,
-            "), offset",
-            w.indentation().len(),
-            INDENT,
-            WIDTH,
-            true,
-        ));
+        w.lines(return_lines(&locals, w.indentation().len()));
         w.dedent();
 
         // checked
@@ -1286,12 +1287,16 @@ impl<'a> ModuleEmitter<'a> {
                 let name = self.element_struct(element, place);
                 let args = self.flatten(element, &item, depth + 1, place);
                 let value = format!("[{name}.pack({}) for {item} in {expr}]", args.join(", "));
-                let mut lines = explode(&value, w.indentation().len() + 13);
-                lines[0] = format!("parts.extend({}", lines[0]);
-                if let Some(last) = lines.last_mut() {
-                    last.push(')');
+                let one_line = format!("parts.extend({value})");
+                if w.indentation().len() + one_line.len() <= WIDTH {
+                    w.line(one_line);
+                } else {
+                    w.line("parts.extend(");
+                    w.indent();
+                    w.lines(explode(&value, w.indentation().len()));
+                    w.dedent();
+                    w.line(")");
                 }
-                w.lines(lines);
             }
             None => {
                 w.line(format!("for {item} in {expr}:"));
@@ -1952,6 +1957,30 @@ fn assign_lines(target: &str, value: &str, indent: usize) -> Vec<String> {
     lines
 }
 
+/// `return cls(locals), offset`, wrapped as Black wraps it: on one line
+/// when it fits, else the tuple in parentheses, on one line when that fits,
+/// else one element per line (the call itself split one argument per line
+/// when it does not fit either).
+fn return_lines(locals: &[String], indent: usize) -> Vec<String> {
+    let call = format!("cls({})", locals.join(", "));
+    let one_line = format!("return {call}, offset");
+    if indent + one_line.len() <= WIDTH {
+        return vec![one_line];
+    }
+    let inner = indent + INDENT.len();
+    let tuple = format!("{call}, offset");
+    let mut lines = vec!["return (".to_owned()];
+    if inner + tuple.len() <= WIDTH {
+        lines.push(format!("{INDENT}{tuple}"));
+    } else {
+        let call_lines = call_lines("cls(", locals, "),", inner, INDENT, WIDTH, true);
+        lines.extend(call_lines.into_iter().map(|line| format!("{INDENT}{line}")));
+        lines.push(format!("{INDENT}offset,"));
+    }
+    lines.push(")".to_owned());
+    lines
+}
+
 /// `expr` on one line when it fits after `indent` columns, else split the
 /// way Black would: a list comprehension as element, clauses; a list or a
 /// call as one element or argument per line. The lines after the first are relative to the first.
@@ -2068,6 +2097,7 @@ fn escape_docstring(line: &str) -> String {
 const ERRORS: &str = r#"try:
     from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
 except ImportError:  # the original package, or none: local equivalents
+
     class SchemaMismatchError(ValueError):
         """A checked read found the fingerprint of another message type."""
 

@@ -164,19 +164,22 @@ def random_message(rng, cls, node):
     hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
     fields = dataclasses.fields(cls)
     assert len(fields) == len(node[2]), (cls, node)
-    values = {field.name: random_value(rng, field_node, hints[field.name]) for field, field_node in zip(fields, node[2])}
+    values = {
+        field.name: random_value(rng, field_node, hints[field.name])
+        for field, field_node in zip(fields, node[2])
+    }
     return cls(**values)
 
 
 def round_trip(cls, value, offset=3):
-    memory = Memory(b"\xAA" * offset)
+    memory = Memory(b"\xaa" * offset)
     end = value.write(memory, offset)
     assert end == len(memory.data), (cls.__name__, end, len(memory.data))
     back, back_end = cls.read(memory, offset)
     assert back == value, (cls.__name__, value, back)
     assert back_end == end, (cls.__name__, back_end, end)
     # The same bytes again: encoding is a function of the value.
-    again = Memory(b"\xAA" * offset)
+    again = Memory(b"\xaa" * offset)
     back.write(again, offset)
     assert again.data == memory.data, cls.__name__
 
@@ -243,10 +246,16 @@ def main():
     vec3 = importlib.import_module("common").Vec3
     expect(ValueError, lambda: vec3(x=1e40).write(Memory(), 0), "cannot write Vec3")
     expect(ValueError, lambda: vec3(y=-1e39).write_checked(Memory(), 0), "cannot write Vec3")
-    expect(ValueError, lambda: importlib.import_module("edge_cases").Pose(id=2**31).write(Memory(), 0), "cannot write Pose")
+    expect(
+        ValueError,
+        lambda: importlib.import_module("edge_cases").Pose(id=2**31).write(Memory(), 0),
+        "cannot write Pose",
+    )
     passed += 1
     assert type(error).__name__ == "SchemaMismatchError"
-    assert f"0x{second.FINGERPRINT:08x}" in str(error) and f"0x{first.FINGERPRINT:08x}" in str(error)
+    assert f"0x{second.FINGERPRINT:08x}" in str(error) and f"0x{first.FINGERPRINT:08x}" in str(
+        error
+    )
     passed += 1
 
     modules = {module: sys.modules[module] for module, _ in classes}
@@ -256,10 +265,14 @@ def main():
 
         # A negative list count.
         memory = Memory(struct.pack("<i", -1))
-        expect(decode_error, lambda: edge.Nested.read(memory, 0), "Nested.matrix", "-1", "offset 0")
+        expect(
+            decode_error, lambda: edge.Nested.read(memory, 0), "Nested.matrix", "-1", "offset 0"
+        )
         # An unknown enum value, alone and inside a packed run.
         memory = Memory(struct.pack("<i", 99) + bytes(64))
-        expect(decode_error, lambda: robot.Action.read(memory, 0), "Action.command", "99", "Command")
+        expect(
+            decode_error, lambda: robot.Action.read(memory, 0), "Action.command", "99", "Command"
+        )
         pose = edge.Pose()
         memory = Memory()
         pose.write(memory, 0)
@@ -267,7 +280,13 @@ def main():
         expect(decode_error, lambda: edge.Pose.read(memory, 0), "Pose.team", "5", "offset 21")
         # Invalid UTF-8 (the string's length prefix is at offset 4).
         memory = Memory(struct.pack("<ii", 7, 2) + b"\xc3\x28" + bytes(64))
-        expect(decode_error, lambda: edge.Keywords.read(memory, 0), "Keywords.class_", "UTF-8", "offset 4")
+        expect(
+            decode_error,
+            lambda: edge.Keywords.read(memory, 0),
+            "Keywords.class_",
+            "UTF-8",
+            "offset 4",
+        )
         # The same errors where a field is read together with what follows it:
         # Observation with no rays, name "n", no camera, a target. Its name's length
         # is at 73, the name at 77, the camera's length at 78, the presence flag at
@@ -289,9 +308,20 @@ def main():
             memory.data[command_at + 4 : command_at + 8] = struct.pack("<i", 9)
             expect(decode_error, read, "Observation.team", "9", f"offset {command_at + 4}")
         # Fixed arrays of the wrong length, outer and inner.
-        expect(ValueError, lambda: robot.Action(gains=[1.0]).write(Memory(), 0), "Action.gains", "3")
-        expect(ValueError, lambda: edge.Nested(grid=[[0.0, 0.0]] * 2 + [[0.0]]).write(Memory(), 0), "Nested.grid", "2")
-        expect(ValueError, lambda: robot.Observation(corners=None).write(Memory(), 0), "Observation.corners")
+        expect(
+            ValueError, lambda: robot.Action(gains=[1.0]).write(Memory(), 0), "Action.gains", "3"
+        )
+        expect(
+            ValueError,
+            lambda: edge.Nested(grid=[[0.0, 0.0]] * 2 + [[0.0]]).write(Memory(), 0),
+            "Nested.grid",
+            "2",
+        )
+        expect(
+            ValueError,
+            lambda: robot.Observation(corners=None).write(Memory(), 0),
+            "Observation.corners",
+        )
         passed += 1
 
         # Fast paths: one block per fixed run, one call per list of numbers.

@@ -903,29 +903,32 @@ class Locals:
         offset = end
         string, offset = String.read(sm, offset)
         color, offset = _read_enum(sm, offset, Color, "Locals.color")
-        return cls(
-            sm_,
-            offset_,
-            cls_,
-            data_,
-            values_,
-            end_,
-            count_,
-            count1_,
-            item_,
-            present_,
-            i,
-            value_,
-            found,
-            self_,
-            super,
-            crate,
-            dataclasses_,
-            list_,
-            common_,
-            string,
-            color,
-        ), offset
+        return (
+            cls(
+                sm_,
+                offset_,
+                cls_,
+                data_,
+                values_,
+                end_,
+                count_,
+                count1_,
+                item_,
+                present_,
+                i,
+                value_,
+                found,
+                self_,
+                super,
+                crate,
+                dataclasses_,
+                list_,
+                common_,
+                string,
+                color,
+            ),
+            offset,
+        )
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
@@ -1103,19 +1106,20 @@ class Shapes:
                 len(self.segment_list),
             )
         )
-        parts.extend([
-            _SEGMENT.pack(
-                *_check_len(item.ends, 2, "Shapes.segment_list"),
-                item.color,
-                item.on,
-            )
-            for item in self.segment_list
-        ])
+        parts.extend(
+            [
+                _SEGMENT.pack(
+                    *_check_len(item.ends, 2, "Shapes.segment_list"),
+                    item.color,
+                    item.on,
+                )
+                for item in self.segment_list
+            ]
+        )
         parts.append(struct.pack("<i", len(self.pairs)))
-        parts.extend([
-            _SHAPES_PAIRS_ITEM.pack(*_check_len(item, 2, "Shapes.pairs"))
-            for item in self.pairs
-        ])
+        parts.extend(
+            [_SHAPES_PAIRS_ITEM.pack(*_check_len(item, 2, "Shapes.pairs")) for item in self.pairs]
+        )
         parts.append(struct.pack(f"<i{len(self.colors)}i", len(self.colors), *self.colors))
         if self.maybe_color is None:
             parts.append(b"\x00")
@@ -1245,21 +1249,24 @@ class Shapes:
         big = list(values[4:44])
         after = values[44]
         offset = end
-        return cls(
-            nothing,
-            nothings,
-            segments,
-            segment_list,
-            pairs,
-            colors,
-            maybe_color,
-            maybe_array,
-            maybe_segment,
-            words,
-            matrix,
-            big,
-            after,
-        ), offset
+        return (
+            cls(
+                nothing,
+                nothings,
+                segments,
+                segment_list,
+                pairs,
+                colors,
+                maybe_color,
+                maybe_array,
+                maybe_segment,
+                words,
+                matrix,
+                big,
+                after,
+            ),
+            offset,
+        )
 
     def write_checked(self, sm, offset: int) -> int:
         """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
