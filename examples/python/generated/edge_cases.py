@@ -59,7 +59,7 @@ class Nested:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Nested: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -155,7 +155,7 @@ class Nested:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Nested: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -199,7 +199,7 @@ class Keywords:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Keywords: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -270,7 +270,7 @@ class Keywords:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Keywords: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -315,7 +315,7 @@ class Empty:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Empty: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -351,7 +351,7 @@ class Pose:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Pose: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -390,7 +390,7 @@ class Pose:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Pose: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -473,3 +473,39 @@ def _check_len(value, length: int, where: str):
         found = "None" if value is None else f"{len(value)} elements"
         raise ValueError(f"{where} must have exactly {length} elements, found {found}")
     return value
+
+
+def _cannot_write(message, error: Exception) -> str:
+    """Why ``message`` cannot be written: the field whose number does not fit its
+    wire type, found by walking the message, else ``struct``'s own ``error``."""
+    name = type(message).__name__
+    return f"cannot write {name}: {_bad_number(message, type(message), name) or error}"
+
+
+def _bad_number(value, hint, where: str) -> typing.Optional[str]:
+    """The first number under ``value`` (declared as ``hint``) that its wire type
+    cannot hold, as ``where = value does not fit ...``; ``None`` when all fit."""
+    origin = typing.get_origin(hint)
+    if origin is list:
+        (item_hint,) = typing.get_args(hint)
+        for index, item in enumerate(value):
+            found = _bad_number(item, item_hint, f"{where}[{index}]")
+            if found:
+                return found
+    elif origin is typing.Union:  # typing.Optional[T]
+        if value is not None:
+            return _bad_number(value, typing.get_args(hint)[0], where)
+    elif dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        for field in dataclasses.fields(hint):
+            name = field.name
+            found = _bad_number(getattr(value, name), hints[name], f"{where}.{name}")
+            if found:
+                return found
+    elif hint is float or (hint is not bool and isinstance(hint, type) and issubclass(hint, int)):
+        wire = "a float32" if hint is float else "an int32"
+        try:
+            struct.pack("<f" if hint is float else "<i", value)
+        except (struct.error, OverflowError, TypeError):
+            return f"{where} = {value!r} does not fit {wire}"
+    return None

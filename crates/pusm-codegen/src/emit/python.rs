@@ -90,6 +90,7 @@ enum Helper {
     ReadEnum,
     ToEnum,
     CheckLen,
+    CannotWrite,
 }
 
 /// A position in an unpacked tuple: a constant plus `stride * index` terms.
@@ -341,7 +342,8 @@ impl<'a> ModuleEmitter<'a> {
             w.line("return offset");
         } else {
             w.line("parts = []");
-            pack_or_value_error(w, &class);
+            self.need(Helper::CannotWrite);
+            pack_or_value_error(w);
             w.line("return sm.write_bytes(offset, b\"\".join(parts))");
         }
         w.dedent();
@@ -429,7 +431,8 @@ impl<'a> ModuleEmitter<'a> {
         w.indent();
         w.line("\"\"\"Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message.\"\"\"");
         w.line("parts = [struct.pack(\"<I\", self.FINGERPRINT)]");
-        pack_or_value_error(w, &class);
+        self.need(Helper::CannotWrite);
+        pack_or_value_error(w);
         w.line("return sm.write_bytes(offset, b\"\".join(parts))");
         w.dedent();
         w.line("");
@@ -2181,6 +2184,43 @@ fn helper_source(helper: Helper) -> &'static str {
     return member
 "#
         }
+        Helper::CannotWrite => {
+            r#"def _cannot_write(message, error: Exception) -> str:
+    """Why ``message`` cannot be written: the field whose number does not fit its
+    wire type, found by walking the message, else ``struct``'s own ``error``."""
+    name = type(message).__name__
+    return f"cannot write {name}: {_bad_number(message, type(message), name) or error}"
+
+
+def _bad_number(value, hint, where: str) -> typing.Optional[str]:
+    """The first number under ``value`` (declared as ``hint``) that its wire type
+    cannot hold, as ``where = value does not fit ...``; ``None`` when all fit."""
+    origin = typing.get_origin(hint)
+    if origin is list:
+        (item_hint,) = typing.get_args(hint)
+        for index, item in enumerate(value):
+            found = _bad_number(item, item_hint, f"{where}[{index}]")
+            if found:
+                return found
+    elif origin is typing.Union:  # typing.Optional[T]
+        if value is not None:
+            return _bad_number(value, typing.get_args(hint)[0], where)
+    elif dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        for field in dataclasses.fields(hint):
+            name = field.name
+            found = _bad_number(getattr(value, name), hints[name], f"{where}.{name}")
+            if found:
+                return found
+    elif hint is float or (hint is not bool and isinstance(hint, type) and issubclass(hint, int)):
+        wire = "a float32" if hint is float else "an int32"
+        try:
+            struct.pack("<f" if hint is float else "<i", value)
+        except (struct.error, OverflowError, TypeError):
+            return f"{where} = {value!r} does not fit {wire}"
+    return None
+"#
+        }
         Helper::CheckLen => {
             r#"def _check_len(value, length: int, where: str):
     """``value``, when it has exactly ``length`` elements; a ValueError otherwise."""
@@ -2196,7 +2236,7 @@ fn helper_source(helper: Helper) -> &'static str {
 /// `self._pack(parts)`, with `struct`'s range errors (an int32 field holding
 /// 2**40, a float32 field holding 1e40) turned into a `ValueError` that
 /// names the type, as every other bad value is.
-fn pack_or_value_error(w: &mut Writer, class: &str) {
+fn pack_or_value_error(w: &mut Writer) {
     w.line("try:");
     w.indent();
     w.line("self._pack(parts)");
@@ -2205,8 +2245,6 @@ fn pack_or_value_error(w: &mut Writer, class: &str) {
         "except (struct.error, OverflowError) as error:  # a number outside its wire type's range",
     );
     w.indent();
-    w.line(format!(
-        "raise ValueError(\"cannot write {class}: %s\" % error) from None"
-    ));
+    w.line("raise ValueError(_cannot_write(self, error)) from None");
     w.dedent();
 }

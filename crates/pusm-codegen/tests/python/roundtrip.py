@@ -242,15 +242,32 @@ def main():
     first().write_checked(memory, 0)
     error = expect(ValueError, lambda: second.read_checked(memory, 0), "schema mismatch")
 
-    # A number outside its wire type's range is a ValueError naming the type.
+    # A number outside its wire type's range is a ValueError naming the type and the
+    # field, however deep: in a nested struct, a list, an optional, a fixed array.
     vec3 = importlib.import_module("common").Vec3
-    expect(ValueError, lambda: vec3(x=1e40).write(Memory(), 0), "cannot write Vec3")
-    expect(ValueError, lambda: vec3(y=-1e39).write_checked(Memory(), 0), "cannot write Vec3")
-    expect(
-        ValueError,
-        lambda: importlib.import_module("edge_cases").Pose(id=2**31).write(Memory(), 0),
-        "cannot write Pose",
-    )
+    pose = importlib.import_module("edge_cases").Pose
+    out_of_range = [
+        (vec3(x=1e40), "Vec3.x = 1e+40 does not fit a float32"),
+        (pose(id=2**31), "Pose.id = 2147483648 does not fit an int32"),
+    ]
+    if "robot" in {module for module, _ in classes}:
+        robot = importlib.import_module("robot")
+        out_of_range += [
+            (robot.Observation(rays=[0.0, 1.0, 1e40]), "Observation.rays[2] = 1e+40"),
+            (robot.Observation(position=vec3(z=-1e39)), "Observation.position.z = -1e+39"),
+            (robot.Observation(target=vec3(y=1e39)), "Observation.target.y = 1e+39"),
+            (robot.Observation(step=-(2**31) - 1), "Observation.step = -2147483649 does not fit"),
+            (robot.Action(gains=[0.0, 1e39, 0.0]), "Action.gains[1] = 1e+39"),
+            (robot.Action(dt=1e39), "Action.dt = 1e+39"),
+            (robot.Action(force=vec3(x="fast")), "Action.force.x = 'fast' does not fit a float32"),
+        ]
+    for message, where in out_of_range:
+        for write in (message.write, message.write_checked):
+            expect(
+                ValueError,
+                lambda: write(Memory(), 0),
+                f"cannot write {type(message).__name__}: {where}",
+            )
     passed += 1
     assert type(error).__name__ == "SchemaMismatchError"
     assert f"0x{second.FINGERPRINT:08x}" in str(error) and f"0x{first.FINGERPRINT:08x}" in str(

@@ -108,7 +108,7 @@ class Vec:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Vec: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -130,7 +130,7 @@ class Vec:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Vec: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -161,7 +161,7 @@ class String:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write String: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -183,7 +183,7 @@ class String:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write String: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -213,7 +213,7 @@ class Option:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Option: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -242,7 +242,7 @@ class Option:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Option: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -272,7 +272,7 @@ class Result:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Result: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -294,7 +294,7 @@ class Result:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Result: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -324,7 +324,7 @@ class Buffer:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Buffer: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -347,7 +347,7 @@ class Buffer:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Buffer: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -377,7 +377,7 @@ class Object:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Object: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -399,7 +399,7 @@ class Object:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Object: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -429,7 +429,7 @@ class List:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write List: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -453,7 +453,7 @@ class List:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write List: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -483,7 +483,7 @@ class Type:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Type: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -505,7 +505,7 @@ class Type:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Type: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -535,7 +535,7 @@ class Encoding:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Encoding: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -557,7 +557,7 @@ class Encoding:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Encoding: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -587,7 +587,7 @@ class System:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write System: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -609,7 +609,7 @@ class System:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write System: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -639,7 +639,7 @@ class SharedMemory:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write SharedMemory: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -661,7 +661,7 @@ class SharedMemory:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write SharedMemory: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -691,7 +691,7 @@ class DecodeError_:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write DecodeError_: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -713,7 +713,7 @@ class DecodeError_:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write DecodeError_: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -743,7 +743,7 @@ class ShadowingWire:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write ShadowingWire: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -765,7 +765,7 @@ class ShadowingWire:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write ShadowingWire: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -817,7 +817,7 @@ class Locals:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Locals: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -936,7 +936,7 @@ class Locals:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Locals: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -970,7 +970,7 @@ class Segment:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Segment: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -997,7 +997,7 @@ class Segment:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Segment: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -1040,7 +1040,7 @@ class Nothing:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Nothing: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -1088,7 +1088,7 @@ class Shapes:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Shapes: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -1274,7 +1274,7 @@ class Shapes:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Shapes: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -1309,7 +1309,7 @@ class Containers:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Containers: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -1349,7 +1349,7 @@ class Containers:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write Containers: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -1391,7 +1391,7 @@ class RunEdges:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write RunEdges: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     def _pack(self, parts: list) -> None:
@@ -1458,7 +1458,7 @@ class RunEdges:
         try:
             self._pack(parts)
         except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError("cannot write RunEdges: %s" % error) from None
+            raise ValueError(_cannot_write(self, error)) from None
         return sm.write_bytes(offset, b"".join(parts))
 
     @classmethod
@@ -1548,3 +1548,39 @@ def _check_len(value, length: int, where: str):
         found = "None" if value is None else f"{len(value)} elements"
         raise ValueError(f"{where} must have exactly {length} elements, found {found}")
     return value
+
+
+def _cannot_write(message, error: Exception) -> str:
+    """Why ``message`` cannot be written: the field whose number does not fit its
+    wire type, found by walking the message, else ``struct``'s own ``error``."""
+    name = type(message).__name__
+    return f"cannot write {name}: {_bad_number(message, type(message), name) or error}"
+
+
+def _bad_number(value, hint, where: str) -> typing.Optional[str]:
+    """The first number under ``value`` (declared as ``hint``) that its wire type
+    cannot hold, as ``where = value does not fit ...``; ``None`` when all fit."""
+    origin = typing.get_origin(hint)
+    if origin is list:
+        (item_hint,) = typing.get_args(hint)
+        for index, item in enumerate(value):
+            found = _bad_number(item, item_hint, f"{where}[{index}]")
+            if found:
+                return found
+    elif origin is typing.Union:  # typing.Optional[T]
+        if value is not None:
+            return _bad_number(value, typing.get_args(hint)[0], where)
+    elif dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        for field in dataclasses.fields(hint):
+            name = field.name
+            found = _bad_number(getattr(value, name), hints[name], f"{where}.{name}")
+            if found:
+                return found
+    elif hint is float or (hint is not bool and isinstance(hint, type) and issubclass(hint, int)):
+        wire = "a float32" if hint is float else "an int32"
+        try:
+            struct.pack("<f" if hint is float else "<i", value)
+        except (struct.error, OverflowError, TypeError):
+            return f"{where} = {value!r} does not fit {wire}"
+    return None
