@@ -2235,7 +2235,8 @@ def _bad_number(value, hint, where: str) -> typing.Optional[str]:
 
 /// `self._pack(parts)`, with `struct`'s range errors (an int32 field holding
 /// 2**40, a float32 field holding 1e40) turned into a `ValueError` that
-/// names the type, as every other bad value is.
+/// names the type and the field (`_cannot_write`, which looks for the field
+/// only once the error happened, so the fast path pays nothing).
 fn pack_or_value_error(w: &mut Writer) {
     w.line("try:");
     w.indent();
