@@ -487,23 +487,6 @@ impl<'a> ModuleEmitter<'a> {
         attrs: &[String],
         range: std::ops::Range<usize>,
     ) -> Option<String> {
-        let total: usize = range
-            .clone()
-            .filter_map(|i| self.schema.fixed_size(&def.fields[i].ty))
-            .sum();
-        if total == 0 {
-            // Nothing goes on the wire, but fixed arrays still have a length.
-            for i in range {
-                if let TypeRef::Array(_, len) = &def.fields[i].ty {
-                    self.need(Helper::CheckLen);
-                    w.line(format!(
-                        "_check_len(self.{}, {len}, \"{class}.{}\")",
-                        attrs[i], attrs[i]
-                    ));
-                }
-            }
-            return None;
-        }
         let mut args = Vec::new();
         for i in range.clone() {
             let ty = &def.fields[i].ty;
@@ -521,7 +504,7 @@ impl<'a> ModuleEmitter<'a> {
                 // unrolled (much faster than a generator over its elements).
                 TypeRef::Array(element, len)
                     if !is_scalar(self.schema, element)
-                        && self.schema.fixed_size(ty).is_some_and(|size| size > 0)
+                        && self.schema.fixed_size(ty).is_some()
                         && self.codes(std::slice::from_ref(ty)).len() <= UNROLL =>
                 {
                     self.need(Helper::CheckLen);
@@ -533,6 +516,9 @@ impl<'a> ModuleEmitter<'a> {
                 }
                 _ => args.extend(self.flatten(ty, &expr, 0, &place)),
             }
+        }
+        if self.run_size(def, &range) == 0 {
+            return None; // nothing goes on the wire (and no prefix follows)
         }
         let mut prefixed = None;
         if let Some(next) = self.prefixed_field(def, &range) {
@@ -737,11 +723,13 @@ impl<'a> ModuleEmitter<'a> {
                 Tail::Run(range.clone()),
             ),
             Segment::Single(j) if has_prefix(&f.def.fields[*j].ty) => {
-                let (hint, format) = match f.def.fields[*j].ty {
-                    TypeRef::Optional(_) => ("_BOOL", "?"),
-                    _ => ("_INT32", "i"),
-                };
-                (self.struct_const(hint, format), Tail::Prefix(*j))
+                let flag = matches!(f.def.fields[*j].ty, TypeRef::Optional(_));
+                let prefix = self.scalar_struct(if flag {
+                    &TypeRef::Bool
+                } else {
+                    &TypeRef::Int32
+                });
+                (prefix, Tail::Prefix(*j))
             }
             _ => return None,
         };
@@ -758,7 +746,7 @@ impl<'a> ModuleEmitter<'a> {
                     format!("{size} * count")
                 }
             }
-            Payload::Structs { element } => format!("{element}.size * count"),
+            Payload::Structs { element, .. } => format!("{element}.size * count"),
         };
         w.line(format!(
             "data, end = sm.read_bytes(offset, {length} + {tail}.size)"
@@ -781,35 +769,17 @@ impl<'a> ModuleEmitter<'a> {
                 );
                 w.lines(assign_lines(target, &value, w.indentation().len()));
             }
-            Payload::Structs { element } => {
-                let TypeRef::List(element_type) = ty else {
-                    unreachable!("a list payload is a list's")
-                };
-                let total = self.codes(std::slice::from_ref(&**element_type)).len();
-                let value = self.build(
-                    element_type,
-                    "values",
-                    &Pos::default(),
-                    Some(total),
-                    1,
-                    &place,
-                    "offset",
-                );
+            Payload::Structs {
+                element,
+                element_type,
+            } => {
+                let value = self.build_all(&element_type, 1, &place);
                 let value =
                     format!("[{value} for values in {element}.iter_unpack(data[: {length}])]");
                 w.lines(assign_lines(target, &value, w.indentation().len()));
             }
             Payload::Optional { inner, inner_type } => {
-                let total = self.codes(std::slice::from_ref(&inner_type)).len();
-                let value = self.build(
-                    &inner_type,
-                    "values",
-                    &Pos::default(),
-                    Some(total),
-                    1,
-                    &place,
-                    "offset",
-                );
+                let value = self.build_all(&inner_type, 1, &place);
                 w.line("if present:");
                 w.indent();
                 w.line(format!("values = {inner}.unpack_from(data)"));
@@ -848,7 +818,7 @@ impl<'a> ModuleEmitter<'a> {
             TypeRef::String => Some(Payload::Utf8),
             TypeRef::Bytes => Some(Payload::Bytes),
             TypeRef::List(element) => {
-                let size = self.schema.fixed_size(element).filter(|size| *size > 0)?;
+                let size = self.schema.fixed_size(element)?;
                 if is_direct(element) {
                     *self.uses_struct.borrow_mut() = true;
                     Some(Payload::Numbers {
@@ -864,12 +834,14 @@ impl<'a> ModuleEmitter<'a> {
                 } else {
                     Some(Payload::Structs {
                         element: self.element_struct(element, place),
+                        element_type: (**element).clone(),
                     })
                 }
             }
             TypeRef::Optional(inner) => {
                 self.schema.fixed_size(inner).filter(|size| *size > 0)?;
                 let inner_struct = match &**inner {
+                    scalar if is_scalar(self.schema, scalar) => self.scalar_struct(scalar),
                     TypeRef::Named(_) => self.element_struct(inner, place),
                     _ => self.struct_const(
                         &format!("{}_VALUE", self.array_hint(place)),
@@ -940,6 +912,19 @@ impl<'a> ModuleEmitter<'a> {
             )
         };
         self.struct_const(&hint, &run_length(&codes))
+    }
+
+    /// The module's `struct.Struct` of one bool, int32 (or enum) or float32
+    /// (`_BOOL`, `_INT32`, `_FLOAT32`), shared by every length, presence flag
+    /// and optional scalar read on its own.
+    fn scalar_struct(&self, scalar: &TypeRef) -> String {
+        let code = self.codes(std::slice::from_ref(scalar));
+        let hint = match code.as_str() {
+            "?" => "_BOOL",
+            "f" => "_FLOAT32",
+            _ => "_INT32",
+        };
+        self.struct_const(hint, &code)
     }
 
     /// A module-level `struct.Struct` for `format`, named `hint` (made
@@ -1014,17 +999,8 @@ impl<'a> ModuleEmitter<'a> {
                         w.line(format!("data, offset = sm.read_bytes(offset, {name}.size)"));
                         false
                     };
-                    let total = self.codes(std::slice::from_ref(ty)).len();
                     w.line(format!("values = {name}.unpack(data)"));
-                    let value = self.build(
-                        ty,
-                        "values",
-                        &Pos::default(),
-                        Some(total),
-                        depth,
-                        place,
-                        "offset",
-                    );
+                    let value = self.build_all(ty, depth, place);
                     w.lines(assign_lines(target, &value, w.indentation().len()));
                     if at {
                         w.line("offset = end");
@@ -1075,19 +1051,9 @@ impl<'a> ModuleEmitter<'a> {
         } else {
             depth.to_string()
         };
+        // Elements take at least one byte: the loader rejects lists of
+        // values that take none (`Layout::list_of_nothing`).
         match self.schema.fixed_size(element) {
-            Some(0) => {
-                let value = self.build(
-                    element,
-                    "()",
-                    &Pos::default(),
-                    None,
-                    depth + 1,
-                    place,
-                    "offset",
-                );
-                w.line(format!("{target} = [{value} for _ in range({count})]"));
-            }
             Some(size) if is_direct(element) => {
                 *self.uses_struct.borrow_mut() = true;
                 let code = self.codes(std::slice::from_ref(element));
@@ -1129,16 +1095,7 @@ impl<'a> ModuleEmitter<'a> {
                         "data, offset = sm.read_bytes(offset, {name}.size * {count})"
                     ));
                 }
-                let total = self.codes(std::slice::from_ref(element)).len();
-                let value = self.build(
-                    element,
-                    "values",
-                    &Pos::default(),
-                    Some(total),
-                    depth + 1,
-                    place,
-                    "offset",
-                );
+                let value = self.build_all(element, depth + 1, place);
                 let value = format!("[{value} for values in {name}.iter_unpack(data)]");
                 w.lines(assign_lines(target, &value, w.indentation().len()));
                 if enums {
@@ -1277,7 +1234,6 @@ impl<'a> ModuleEmitter<'a> {
             format!("item{depth}")
         };
         match self.schema.fixed_size(element) {
-            Some(0) => {}
             Some(_) if is_direct(element) || self.is_enum(element) => {
                 *self.uses_struct.borrow_mut() = true;
                 let code = self.codes(std::slice::from_ref(element));
@@ -1388,6 +1344,21 @@ impl<'a> ModuleEmitter<'a> {
                 vec![expr.to_owned()]
             }
         }
+    }
+
+    /// The expression that rebuilds a fixed-size `ty` from all of the
+    /// unpacked tuple `values` (one value's `struct`), at `depth`.
+    fn build_all(&self, ty: &TypeRef, depth: usize, place: &str) -> String {
+        let total = self.codes(std::slice::from_ref(ty)).len();
+        self.build(
+            ty,
+            "values",
+            &Pos::default(),
+            Some(total),
+            depth,
+            place,
+            "offset",
+        )
     }
 
     /// The expression that rebuilds a fixed-size `ty` from the unpacked
@@ -1740,8 +1711,12 @@ enum Payload {
     Numbers { size: usize, code: String },
     /// `count` int32 values of the enum `class`.
     Enums { size: usize, class: String },
-    /// `count` fixed-size structs or arrays, each unpacked by `element`.
-    Structs { element: String },
+    /// `count` fixed-size structs or arrays (`element_type`), each unpacked
+    /// by `element`.
+    Structs {
+        element: String,
+        element_type: TypeRef,
+    },
     /// An optional's value when `present`, unpacked by `inner`.
     Optional { inner: String, inner_type: TypeRef },
 }

@@ -58,7 +58,6 @@ _LOCALS_COMMON = struct.Struct("<3f")
 _LOCALS_COLOR = struct.Struct("<i")
 _INT32 = struct.Struct("<i")
 _BOOL = struct.Struct("<?")
-_LOCALS_PRESENT_VALUE = struct.Struct("<?")
 _SEGMENT = struct.Struct("<2fi?")
 _SHAPES_NOTHING = struct.Struct("<2fi?2fi?i")
 _SHAPES_PAIRS_ITEM = struct.Struct("<2i")
@@ -66,7 +65,6 @@ _SHAPES_MAYBE_COLOR_PRESENT = struct.Struct("<?i")
 _SHAPES_MAYBE_ARRAY_PRESENT = struct.Struct("<?3f")
 _SHAPES_MAYBE_SEGMENT_PRESENT = struct.Struct("<?2fi?")
 _SHAPES_MATRIX = struct.Struct("<45i")
-_COLOR = struct.Struct("<i")
 _SHAPES_MAYBE_ARRAY_VALUE = struct.Struct("<3f")
 _CONTAINERS_VEC = struct.Struct("<f")
 _CONTAINERS_MAYBE_VEC_PRESENT = struct.Struct("<?f")
@@ -75,7 +73,6 @@ _RUN_EDGES_FLAG = struct.Struct("<2?")
 _RUN_EDGES_SCALE = struct.Struct("<f?")
 _RUN_EDGES_COLOR = struct.Struct("<i?")
 _RUN_EDGES_TAIL = struct.Struct("<i")
-_RUN_EDGES_MAYBE_VALUE = struct.Struct("<i")
 
 
 class Color(enum.IntEnum):
@@ -877,10 +874,10 @@ class Locals:
         item_ = _decode_utf8(data[:length], "Locals.item", offset - 4)
         present = _BOOL.unpack_from(data, length)[0]
         offset = end
-        size = _LOCALS_PRESENT_VALUE.size if present else 0
+        size = _BOOL.size if present else 0
         data, end = sm.read_bytes(offset, size + _LOCALS_I.size)
         if present:
-            values = _LOCALS_PRESENT_VALUE.unpack_from(data)
+            values = _BOOL.unpack_from(data)
             present_ = values[0]
         else:
             present_ = None
@@ -1214,10 +1211,10 @@ class Shapes:
         ]
         present = _BOOL.unpack_from(data, 4 * count)[0]
         offset = end
-        size = _COLOR.size if present else 0
+        size = _INT32.size if present else 0
         data, end = sm.read_bytes(offset, size + _BOOL.size)
         if present:
-            values = _COLOR.unpack_from(data)
+            values = _INT32.unpack_from(data)
             maybe_color = _to_enum(Color, values[0], "Shapes.maybe_color", offset)
         else:
             maybe_color = None
@@ -1423,10 +1420,10 @@ class RunEdges:
         blob = data[:length]
         flag, present = _RUN_EDGES_FLAG.unpack_from(data, length)
         offset = end
-        size = _RUN_EDGES_MAYBE_VALUE.size if present else 0
+        size = _INT32.size if present else 0
         data, end = sm.read_bytes(offset, size + _RUN_EDGES_SCALE.size)
         if present:
-            values = _RUN_EDGES_MAYBE_VALUE.unpack_from(data)
+            values = _INT32.unpack_from(data)
             maybe = values[0]
         else:
             maybe = None
