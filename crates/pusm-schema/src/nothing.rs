@@ -44,18 +44,14 @@ pub(crate) fn check_lists_of_nothing(schema: &Schema, loaded: &Loaded, reports: 
     }
 }
 
-/// How the schema language spells `layout` (`Empty`, `[int32; 0]`).
+/// How the schema language spells `layout` (`Empty`, `[Empty; 3]`).
 fn spelled(layout: &Layout<'_>) -> String {
     match layout {
-        Layout::Bool => "bool".to_owned(),
-        Layout::Int32 => "int32".to_owned(),
-        Layout::Float32 => "float32".to_owned(),
-        Layout::String => "string".to_owned(),
-        Layout::Bytes => "bytes".to_owned(),
         Layout::Enum(def) => def.name.to_owned(),
         Layout::Struct(def) => def.name.to_owned(),
         Layout::List(element) => format!("[{}]", spelled(element)),
         Layout::Array(element, len) => format!("[{}; {len}]", spelled(element)),
         Layout::Optional(inner) => format!("{}?", spelled(inner)),
+        primitive => primitive.primitive_name().unwrap_or_default().to_owned(),
     }
 }
