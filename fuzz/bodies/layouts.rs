@@ -192,16 +192,6 @@ fn walk(
     }
 }
 
-/// True when a value of `layout` can take no bytes at all (an empty struct,
-/// or arrays and structs of those): a list of it is all count, no content.
-pub fn can_be_empty(layout: &Layout<'_>) -> bool {
-    match *layout {
-        Layout::Array(element, _) => can_be_empty(element),
-        Layout::Struct(def) => def.fields.iter().all(|field| can_be_empty(field.layout)),
-        _ => false,
-    }
-}
-
 /// The most values [`check_decoder`] lets one input stand for.
 pub const VALUE_BUDGET: u64 = 1 << 16;
 
