@@ -804,12 +804,11 @@ class SharedMemory:
         end = offset + length
         # The one call generated readers make per variable-length field: one test
         # for the common case (a slice of an mmap is a new bytes object).
-        if self._ready and 0 <= offset <= end <= self._capacity:
-            return self._data[offset:end], end  # type: ignore[index]
-        if not self._ready:
-            self._sync()
-        if offset < 0 or length < 0 or end > self._capacity:
-            raise self._out_of_bounds("read_bytes", offset, length)
+        if not (self._ready and 0 <= offset <= end <= self._capacity):
+            if not self._ready:
+                self._sync()
+            if offset < 0 or length < 0 or end > self._capacity:
+                raise self._out_of_bounds("read_bytes", offset, length)
         return self._data[offset:end], end  # type: ignore[index]
 
     def write_bytes(self, offset: int, data: Buffer) -> int:
