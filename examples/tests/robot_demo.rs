@@ -3,7 +3,8 @@
 
 mod support;
 
-use support::{assert_success, csharp_build, have, repo, unique_prefix, Scratch};
+use support::tools::have;
+use support::{assert_success, csharp_build, repo, unique_prefix, Scratch};
 
 #[test]
 fn the_rust_simulator_drives_the_python_agent() {

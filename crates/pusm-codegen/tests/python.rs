@@ -11,7 +11,7 @@ use pusm_codegen::{generate, Language};
 
 #[test]
 fn generated_python_round_trips_every_type() {
-    if !support::tool_available("python3", "--version") {
+    if !support::tools::have("python3", "the generated Python's tests") {
         return;
     }
     let schema = support::load(&support::all_schemas());
@@ -38,7 +38,7 @@ fn generated_python_round_trips_every_type() {
 
 #[test]
 fn generated_python_compiles_without_warnings() {
-    if !support::tool_available("python3", "--version") {
+    if !support::tools::have("python3", "the generated Python's tests") {
         return;
     }
     let schema = support::load(&support::all_schemas());

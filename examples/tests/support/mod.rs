@@ -12,6 +12,9 @@ use std::time::Duration;
 
 use pusm_core::{Role, SharedMemory, DIR_NAME};
 
+#[path = "../../../tests/support/tools.rs"]
+pub mod tools;
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -86,25 +89,6 @@ pub fn open(scratch: &Scratch, prefix: &str, role: Role, create: bool) -> Shared
         .unwrap_or_else(|err| panic!("open {prefix} as {role}: {err}"))
 }
 
-/// True when a tool is on the PATH; when it is not, prints a notice, or
-/// fails when `PUSM_REQUIRE_ALL` is set (as in CI).
-pub fn have(tool: &str, why: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("PUSM_REQUIRE_ALL").is_none(),
-            "`{tool}` is missing and PUSM_REQUIRE_ALL is set ({why})"
-        );
-        eprintln!("notice: `{tool}` not found, skipping {why}");
-    }
-    found
-}
-
 /// Which language an echo peer is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -118,8 +102,8 @@ impl Lang {
     pub fn available(self) -> bool {
         match self {
             Lang::Rust => true,
-            Lang::Python => have("python3", "the Python side"),
-            Lang::CSharp => have("mcs", "the C# side") && have("mono", "the C# side"),
+            Lang::Python => tools::have("python3", "the Python side"),
+            Lang::CSharp => tools::have("mcs", "the C# side") && tools::have("mono", "the C# side"),
         }
     }
 

@@ -12,7 +12,9 @@ use std::process::Command;
 
 #[test]
 fn generated_csharp_agrees_with_generated_rust_byte_for_byte() {
-    if !support::tool_available("mcs") || !support::tool_available("mono") {
+    if !support::tools::have("mcs", "the generated C#'s agreement test")
+        || !support::tools::have("mono", "the generated C#'s agreement test")
+    {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");

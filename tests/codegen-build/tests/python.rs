@@ -8,7 +8,7 @@ use std::process::Command;
 
 #[test]
 fn generated_python_agrees_with_generated_rust_byte_for_byte() {
-    if !support::tool_available("python3") {
+    if !support::tools::have("python3", "the generated Python's agreement test") {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");

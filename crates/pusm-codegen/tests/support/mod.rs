@@ -9,6 +9,9 @@ use std::process::Command;
 
 use pusm_codegen::schema::{Item, Schema, Sources};
 
+#[path = "../../../../tests/support/tools.rs"]
+pub mod tools;
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -74,28 +77,6 @@ pub fn struct_table(schema: &Schema) -> String {
         }
     }
     out
-}
-
-/// Whether a missing tool must fail the test (`PUSM_REQUIRE_ALL=1`).
-pub fn require_all() -> bool {
-    env::var("PUSM_REQUIRE_ALL").is_ok_and(|value| value == "1")
-}
-
-/// Whether `program` runs; when it does not, prints a notice (or panics
-/// under `PUSM_REQUIRE_ALL=1`) and the caller skips its test.
-pub fn tool_available(program: &str, version_arg: &str) -> bool {
-    let found = Command::new(program)
-        .arg(version_arg)
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !found {
-        assert!(
-            !require_all(),
-            "{program} is required (PUSM_REQUIRE_ALL=1) but does not run"
-        );
-        eprintln!("notice: {program} not found, skipping this test (set PUSM_REQUIRE_ALL=1 to fail instead)");
-    }
-    found
 }
 
 /// Runs `command`; panics with its output unless it succeeds. Returns stdout.

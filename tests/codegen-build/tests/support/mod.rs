@@ -9,6 +9,9 @@ use std::process::Command;
 use pusm_codegen_build_test::{common, edge_cases, robot, shadowing};
 use pusm_core::{SharedLayout, VecBuffer};
 
+#[path = "../../../support/tools.rs"]
+pub mod tools;
+
 /// One value of one type, as the generated Rust encodes it.
 pub struct Sample {
     /// `module.Class` in the generated Python.
@@ -332,28 +335,6 @@ pub fn write_samples(dir: &Path) -> PathBuf {
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Whether a missing tool must fail the test (`PUSM_REQUIRE_ALL=1`).
-pub fn require_all() -> bool {
-    env::var("PUSM_REQUIRE_ALL").is_ok_and(|value| value == "1")
-}
-
-/// Whether `program` runs; when it does not, prints a notice (or panics
-/// under `PUSM_REQUIRE_ALL=1`) and the caller skips its test.
-pub fn tool_available(program: &str) -> bool {
-    let found = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !found {
-        assert!(
-            !require_all(),
-            "{program} is required (PUSM_REQUIRE_ALL=1) but does not run"
-        );
-        eprintln!("notice: {program} not found, skipping this test (set PUSM_REQUIRE_ALL=1 to fail instead)");
-    }
-    found
 }
 
 /// Runs `command`; panics with its output unless it succeeds. Returns stdout.
