@@ -143,8 +143,8 @@ fn python_sources_are_formatted_with_black() {
         .args([
             "python",
             "examples/python",
-            "crates/pusm-bench/peers",
-            "crates/pusm-codegen/tests",
+            "pusm-bench/peers",
+            "pusm-codegen/tests",
             "tests/codegen-build/tests",
             "unity/tools",
         ])

@@ -6,7 +6,7 @@
 //! layout on where the value ends and on whether the bytes are valid.
 //!
 //! Shared by `fuzz/fuzz_targets/decoders.rs` (cargo-fuzz) and
-//! `crates/pusm-core/tests/fuzz_harness.rs` (CI). Needs `mod layouts;`
+//! `pusm-core/tests/fuzz_harness.rs` (CI). Needs `mod layouts;`
 //! (`fuzz/bodies/layouts.rs`) next to it and pusm-core.
 
 #![allow(dead_code)]

@@ -1,8 +1,8 @@
 //! The bounded fuzz driver of the CI harnesses: the cargo-fuzz targets'
 //! bodies, fed by a seeded generator instead of libFuzzer.
 //!
-//! Included with `#[path]` by `crates/pusm-schema/tests/fuzz_harness.rs`,
-//! `crates/pusm-core/tests/fuzz_harness.rs`, `examples/tests/reliability.rs`
+//! Included with `#[path]` by `pusm-schema/tests/fuzz_harness.rs`,
+//! `pusm-core/tests/fuzz_harness.rs`, `examples/tests/reliability.rs`
 //! and pusm-cli's tests. Standard library only.
 //!
 //! - Every seed (a valid input: a real schema file, a valid encoding, a valid

@@ -4,7 +4,7 @@
 //! at the same end, with the same canonical bytes.
 //!
 //! Shared by `fuzz/fuzz_targets/decoders.rs` (cargo-fuzz) and
-//! `crates/pusm-cli/tests/decode.rs` (CI). Needs pusm-cli, pusm-core and
+//! `pusm-cli/tests/decode.rs` (CI). Needs pusm-cli, pusm-core and
 //! pusm-examples.
 
 #![allow(dead_code)]

@@ -9,7 +9,7 @@
 //! documented as such (`docs/RELIABILITY.md`).
 //!
 //! Shared by `fuzz/fuzz_targets/hook_open.rs` (cargo-fuzz) and
-//! `crates/pusm-core/tests/fuzz_harness.rs` (CI). Depends on pusm-core and
+//! `pusm-core/tests/fuzz_harness.rs` (CI). Depends on pusm-core and
 //! tempfile.
 
 #![allow(dead_code)]

@@ -4,7 +4,7 @@
 //! (rendered, fingerprinted, laid out) without panicking either.
 //!
 //! Shared by `fuzz/fuzz_targets/schema_parser.rs` (cargo-fuzz) and
-//! `crates/pusm-schema/tests/fuzz_harness.rs` (CI). Depends on pusm-schema only.
+//! `pusm-schema/tests/fuzz_harness.rs` (CI). Depends on pusm-schema only.
 
 #![allow(dead_code)]
 

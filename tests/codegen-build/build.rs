@@ -18,7 +18,7 @@ fn main() -> Result<(), pusm_codegen::Error> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "pusm"))
         .collect();
     schemas.sort();
-    schemas.push(root.join("crates/pusm-codegen/tests/schemas/shadowing.pusm"));
+    schemas.push(root.join("pusm-codegen/tests/schemas/shadowing.pusm"));
     // A new schema file is a new module.
     println!("cargo:rerun-if-changed=../../schemas");
 

@@ -183,7 +183,7 @@ fn load_schema() -> Schema {
         .filter(|path| path.extension().is_some_and(|ext| ext == "pusm"))
         .collect();
     paths.sort();
-    paths.push(root.join("crates/pusm-codegen/tests/schemas/shadowing.pusm"));
+    paths.push(root.join("pusm-codegen/tests/schemas/shadowing.pusm"));
     pusm_codegen::schema::load(&paths).unwrap_or_else(|errors| panic!("{errors}"))
 }
 

@@ -30,7 +30,7 @@ fn generated_csharp_agrees_with_generated_rust_byte_for_byte() {
     support::run(
         Command::new("mcs")
             .arg(format!("-out:{}", exe.display()))
-            .arg(root.join("crates/pusm-codegen/tests/csharp/SharedMemoryStub.cs"))
+            .arg(root.join("pusm-codegen/tests/csharp/SharedMemoryStub.cs"))
             .arg(root.join("tests/codegen-build/tests/CSharpAgreement.cs"))
             .args(&generated),
     );

@@ -1,0 +1,181 @@
+//! The `pusm-codegen` binary: exit codes, diagnostics, outputs, rewrites.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+fn codegen(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pusm-codegen"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("pusm-codegen runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_accepts_valid_schemas_and_writes_nothing() {
+    let root = support::repo_root();
+    let output = codegen(
+        &["--check", "schemas/robot.pusm", "schemas/edge_cases.pusm"],
+        &root,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty() && output.stderr.is_empty());
+}
+
+#[test]
+fn check_reports_errors_with_file_line_and_caret() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("bad.pusm"),
+        "struct A {\n    step: int;\n}\n",
+    )
+    .expect("schema");
+    let output = codegen(&["--check", "bad.pusm"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("error: unknown type 'int'"), "{stderr}");
+    assert!(stderr.contains("bad.pusm:2:11"), "{stderr}");
+    assert!(stderr.contains('^'), "{stderr}");
+    assert!(stderr.contains("int32"), "the suggestion: {stderr}");
+    // stderr is not a terminal here: no colour codes.
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_missing_schema_file_is_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = codegen(&["--python", "out", "missing.pusm"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("missing.pusm"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written when a schema is invalid"
+    );
+}
+
+#[test]
+fn writes_one_file_per_schema_and_import_in_each_language() {
+    let root = support::repo_root();
+    let out = tempfile::tempdir().expect("temp dir");
+    let dirs = ["rust", "csharp", "python"].map(|name| out.path().join(name));
+    let output = codegen(
+        &[
+            "--rust",
+            &dirs[0].display().to_string(),
+            "--csharp",
+            &dirs[1].display().to_string(),
+            "--python",
+            &dirs[2].display().to_string(),
+            "schemas/robot.pusm",
+        ],
+        &root,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let listing = |dir: &Path| {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .expect("output folder exists")
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(listing(&dirs[0]), ["common.rs", "robot.rs"]);
+    assert_eq!(listing(&dirs[1]), ["Common.cs", "Robot.cs"]);
+    assert_eq!(listing(&dirs[2]), ["common.py", "robot.py"]);
+    // The same text as the library (and so as the golden files).
+    let golden = support::repo_root().join("pusm-codegen/tests/golden/python/robot.py");
+    let written = fs::read_to_string(dirs[2].join("robot.py")).expect("robot.py");
+    assert_eq!(
+        written,
+        fs::read_to_string(golden).expect("golden robot.py")
+    );
+}
+
+#[test]
+fn unchanged_files_are_not_rewritten() {
+    let root = support::repo_root();
+    let out = tempfile::tempdir().expect("temp dir");
+    let dir = out.path().display().to_string();
+    let args = ["--python", dir.as_str(), "schemas/robot.pusm"];
+    assert_eq!(codegen(&args, &root).status.code(), Some(0));
+
+    let robot = out.path().join("robot.py");
+    let common = out.path().join("common.py");
+    let long_ago = SystemTime::now() - Duration::from_secs(3600);
+    for path in [&robot, &common] {
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|file| file.set_modified(long_ago))
+            .expect("mtime can be set");
+    }
+    fs::write(&common, "# edited by hand\n").expect("common.py");
+    let before = fs::metadata(&robot)
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+
+    assert_eq!(codegen(&args, &root).status.code(), Some(0));
+    let after = fs::metadata(&robot)
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+    assert_eq!(
+        before, after,
+        "robot.py was rewritten with the same contents"
+    );
+    let restored = fs::read_to_string(&common).expect("common.py");
+    assert!(
+        restored.starts_with("# Generated by pusm-codegen"),
+        "a changed file is rewritten"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let root = support::repo_root();
+    for args in [
+        &["schemas/robot.pusm"][..],
+        &["--check"][..],
+        &["--rust", "out"][..],
+        &["--check", "--rust", "out", "schemas/robot.pusm"][..],
+        &["--go", "out", "schemas/robot.pusm"][..],
+    ] {
+        let output = codegen(args, &root);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+        assert!(
+            text(&output.stderr).contains("Usage"),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+    assert!(!root.join("out").exists());
+}
+
+#[test]
+fn help_lists_every_option() {
+    let output = codegen(&["--help"], &support::repo_root());
+    assert_eq!(output.status.code(), Some(0));
+    let help = text(&output.stdout);
+    for option in ["--rust", "--csharp", "--python", "--check", "SCHEMA"] {
+        assert!(help.contains(option), "{help}");
+    }
+}
