@@ -178,7 +178,7 @@ namespace PusmExamples
                     {
                         Robot.Observation.ReadChecked(sm, offset);
                     }
-                    catch (InvalidDataException e) when (e.Message.StartsWith("schema mismatch", StringComparison.Ordinal))
+                    catch (Robot.SchemaMismatchException e)
                     {
                         Console.Error.WriteLine("echo: " + e.Message);
                         return false;

@@ -156,13 +156,14 @@ namespace PusmExamples
         private static Summary Simulate(SharedMemory sm, int steps, Process agent)
         {
             var world = new World();
+            var action = new Robot.Action(); // read into every step: no allocation per answer
             int resizes = 0;
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < steps; i++)
             {
                 Observation observation = world.Observe();
                 // A checked message: the int32 fingerprint, then the message.
-                int needed = 4 + EncodedSize(observation);
+                int needed = 4 + observation.EncodedLength();
                 if (needed > sm.Capacity)
                 {
                     int capacity = sm.Capacity;
@@ -181,7 +182,7 @@ namespace PusmExamples
                 {
                     sm.GiveControl(); // the agent's turn; blocks until it answers
                 }
-                Robot.Action action = Robot.Action.ReadChecked(sm, 0).Item1;
+                action.ReadCheckedInto(sm, 0);
                 world.Apply(observation, action);
             }
             clock.Stop();
@@ -216,28 +217,6 @@ namespace PusmExamples
                     throw new Exception("the agent did not answer the first observation within " + TimeoutSeconds + " s");
                 Thread.Sleep(1);
             }
-        }
-
-        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false, true);
-
-        /// <summary>
-        /// The number of bytes <see cref="Observation.Write"/> writes for <paramref name="o"/>
-        /// (PROTOCOL.md section 8: no header, no padding).
-        /// </summary>
-        private static int EncodedSize(Observation o)
-        {
-            const int vec3 = 3 * 4;
-            return 4                                   // step
-                + 1                                    // done
-                + 4                                    // reward
-                + vec3                                 // position
-                + 4 + 4 * o.Rays.Count                 // rays: count, float32s
-                + 4 * vec3                             // corners: [Vec3; 4]
-                + 4 + Utf8.GetByteCount(o.Name)        // name: byte length, UTF-8
-                + 4 + o.Camera.Length                  // camera: length, bytes
-                + 1 + (o.Target != null ? vec3 : 0)    // target: present, Vec3
-                + 4                                    // last_command
-                + 4;                                   // team
         }
 
         private static string Quote(string argument)

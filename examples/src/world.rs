@@ -62,6 +62,15 @@ impl World {
         Self::default()
     }
 
+    /// A world at step 0 whose first target is `target` instead of (5, 0, 5).
+    #[must_use]
+    pub fn with_target(target: Vec3) -> Self {
+        World {
+            target,
+            ..Self::default()
+        }
+    }
+
     /// Episodes finished so far (steps that were `done`).
     #[must_use]
     pub fn episodes(&self) -> u32 {

@@ -6,11 +6,17 @@
 //!   that is killed raises `PeerDiedError`;
 //! - a killed creator's files are replaced by a new creator with
 //!   `replace_stale` (in Rust and in Python), a live conversation never is;
+//! - of two creators racing with `replace_stale` over the same stale files,
+//!   in every pair of runtimes, exactly one wins and keeps its files
+//!   (`reliability/race.rs`);
 //! - every type generated from `schemas/` decodes arbitrary bytes to a value
 //!   or an error (the `decoders` fuzz body, bounded; `PUSM_FUZZ_SECONDS` runs
 //!   it longer).
 
 mod support;
+
+#[path = "reliability/race.rs"]
+mod race;
 
 #[path = "../../fuzz/bodies/driver.rs"]
 mod driver;
@@ -173,6 +179,105 @@ fn a_killed_python_peer_is_reported_while_the_driver_waits() {
 #[test]
 fn a_killed_csharp_peer_is_reported_while_the_driver_waits() {
     peer_killed_while_the_driver_waits(Lang::CSharp);
+}
+
+/// A stopped peer (SIGSTOP) is alive: it keeps its liveness lock, so the
+/// driver waits for it until its own timeout (`Error::Timeout`, never
+/// `PeerDied`), as `docs/RELIABILITY.md` says. The driver then leaves
+/// without closing (it handed control over, so rule B leaves the closed
+/// flag clear); once continued, the peer answers the request it was handed
+/// and its next wait reports the driver gone.
+#[test]
+fn a_stopped_peer_is_waited_for_until_the_timeout() {
+    let scratch = Scratch::new();
+    let prefix = unique_prefix("stopped");
+    let mut sm = SharedMemory::builder(&prefix)
+        .directory(scratch.memory_dir())
+        .role(Role::Unity)
+        .capacity(4096)
+        .create_new(true)
+        .timeout(Some(Duration::from_secs(1)))
+        .open()
+        .unwrap();
+    let mut command = Lang::Rust.echo_command(&scratch);
+    peer_args(&mut command, &prefix, Role::Python, false);
+    command.args(["--timeout", "120"]);
+    let peer = spawn(command);
+    echo_round_trip(&mut sm, 1.0);
+    signal(&peer, "STOP");
+    sm.write_int32(OP_OFFSET, OP_ECHO).unwrap();
+    Vec3::default()
+        .write_checked(&mut sm, PAYLOAD_OFFSET)
+        .unwrap();
+    match sm.give_control(true) {
+        Err(Error::Timeout { .. }) => {}
+        other => panic!("expected a timeout for a stopped peer, got {other:?}"),
+    }
+    drop(sm);
+    signal(&peer, "CONT");
+    let output = support::finish(peer);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("exited without closing"),
+        "the continued peer should report the driver gone: {stderr}"
+    );
+}
+
+/// Voluntary context switches (blocking sleeps) of the calling thread so far.
+fn blocking_sleeps_of_this_thread() -> u64 {
+    let status = std::fs::read_to_string("/proc/thread-self/status").expect("read /proc");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|count| count.trim().parse().ok())
+        .expect("a voluntary_ctxt_switches line")
+}
+
+/// A Python giver that keeps control 400 ms each turn, then hands over.
+const PYTHON_SLOW_GIVER: &str = r#"
+import os, sys, time
+sys.path.insert(0, os.path.join(sys.argv[1], "python"))
+from pusm import SharedMemory
+sm = SharedMemory(sys.argv[2], 0, False, 30, role="python")
+for turn in range(3):
+    time.sleep(0.4)
+    sm.write_int32(0, 100 + turn)
+    sm.give_control()
+sm.close()
+"#;
+
+/// A Rust waiter sleeps on the futex while a Python giver holds control
+/// (it knows Python for a pusm peer by its lock), and gets every message
+/// when Python hands over (rule A; latency is measured in pusm-bench).
+#[test]
+fn a_rust_waiter_sleeps_on_the_futex_and_gets_a_python_givers_messages() {
+    if !Lang::Python.available() {
+        return;
+    }
+    let scratch = Scratch::new();
+    let prefix = unique_prefix("python-giver");
+    let mut sm = driver_memory(&scratch, &prefix);
+    sm.give_control(false).unwrap();
+    let mut python = scratch.command("python3");
+    python
+        .args(["-c", PYTHON_SLOW_GIVER])
+        .arg(repo())
+        .arg(&prefix);
+    let python = spawn(python);
+    let before = blocking_sleeps_of_this_thread();
+    for turn in 0..3 {
+        sm.wait_unblocked().unwrap();
+        assert_eq!(sm.read_int32(0).unwrap().0, 100 + turn);
+        sm.give_control(false).unwrap();
+    }
+    let sleeps = blocking_sleeps_of_this_thread() - before;
+    let output = support::finish(python);
+    support::assert_success("the Python giver", &output);
+    // About 1.2 s of waiting: a few dozen futex sleeps of up to 50 ms, where
+    // 1 ms naps would take over a thousand.
+    assert!(sleeps < 300, "{sleeps} blocking sleeps while waiting");
+    drop(sm);
+    pusm_core::delete_files_in(&scratch.memory_dir(), &prefix).unwrap();
 }
 
 // ---------------------------------------------------------------------------

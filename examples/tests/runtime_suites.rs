@@ -13,6 +13,8 @@ fn python_runtime_unittest_suite() {
     }
     let output = std::process::Command::new("python3")
         .args(["-m", "unittest", "discover", "-s", "tests", "-t", "."])
+        // The Rust peer of the Python wake-up test (tests/test_wakeup.py).
+        .env("PUSM_ECHO_BIN", env!("CARGO_BIN_EXE_echo"))
         .current_dir(repo().join("python"))
         .output()
         .expect("run python3 -m unittest");
@@ -56,11 +58,17 @@ fn csharp_runtime_suite_under_mono() {
         .expect("run unity/tests/run.sh");
     assert_success("unity/tests/run.sh", &output);
     let report = String::from_utf8_lossy(&output.stdout);
+    // One count each: the Editor scripts, the native backend, the portable backend.
+    let counts: Vec<&str> = report
+        .lines()
+        .filter(|line| line.contains(" passed, "))
+        .collect();
     assert!(
-        report
-            .lines()
-            .any(|line| line.ends_with(" passed, 0 failed")),
-        "the C# suite reports its count:\n{report}"
+        counts.len() == 3
+            && counts
+                .iter()
+                .all(|line| line.ends_with(" passed, 0 failed")),
+        "the C# suite reports three counts without failures:\n{report}"
     );
 }
 

@@ -1,5 +1,6 @@
-//! Fuzz body `decoders`, dynamic half: the `pusm inspect` decoder
-//! (`pusm_cli::decode`, driven by a layout alone) against the generated
+//! Fuzz body `decoders`, dynamic half: the reference codec that `pusm
+//! inspect` decodes with (`pusm_cli::reference`, driven by a layout alone)
+//! against the generated
 //! decoders of `schemas/`, on arbitrary bytes: both succeed or both fail,
 //! at the same end, with the same canonical bytes.
 //!
@@ -9,7 +10,7 @@
 
 #![allow(dead_code)]
 
-use pusm_cli::decode::{decode, encode, DecodeError};
+use pusm_cli::reference::{decode_from, encode, DecodeError};
 use pusm_core::{SharedLayout, VecBuffer};
 use pusm_examples::schemas::{common, edge_cases, robot};
 
@@ -33,25 +34,25 @@ pub fn run(data: &[u8]) {
 /// Panics unless the dynamic and the generated decoder agree on `bytes`.
 pub fn agree<T: SharedLayout>(bytes: &[u8], offset: usize) {
     let name = T::LAYOUT.signature();
-    // Only lists of zero-size values can go past this budget.
+    // Only values that take no bytes count against the budget.
     let budget = bytes.len() as u64 * 4 + 1024;
-    let dynamic = decode(T::LAYOUT, &mut VecBuffer::from(bytes), offset, budget);
+    let dynamic = decode_from(T::LAYOUT, bytes, offset as u64, budget);
     if matches!(dynamic, Err(DecodeError::TooManyValues { .. })) {
         return;
     }
     let typed = T::read(&mut VecBuffer::from(bytes), offset);
     match (dynamic, typed) {
         (Ok((value, end)), Ok((typed, typed_end))) => {
-            assert_eq!(end, typed_end, "{name}: where the value ends");
-            let mut from_dynamic = VecBuffer::new();
-            encode(&value, &mut from_dynamic, 0)
+            assert_eq!(end, typed_end as u64, "{name}: where the value ends");
+            let from_dynamic = encode(T::LAYOUT, &value)
                 .unwrap_or_else(|err| panic!("{name}: re-encoding the dynamic value: {err}"));
             let mut from_typed = VecBuffer::new();
             typed
                 .write(&mut from_typed, 0)
                 .unwrap_or_else(|err| panic!("{name}: re-encoding the typed value: {err}"));
             assert_eq!(
-                from_dynamic, from_typed,
+                from_dynamic,
+                from_typed.as_slice(),
                 "{name}: the two decoders read different values"
             );
             // Rendering never panics.

@@ -1,5 +1,5 @@
 //! Arbitrary bytes decoded as every derived type, every type generated from
-//! `schemas/`, and dynamically by `pusm inspect`'s decoder: a value or an
+//! `schemas/`, and by the reference codec (`pusm inspect`'s decoder): a value or an
 //! error, never a panic; values re-encode canonically; all decoders agree.
 #![no_main]
 

@@ -135,6 +135,55 @@ impl Flags {
     /// Tells the peer to exit.
     pub fn stop(&self) {
         self.byte(STOP).store(1, Ordering::Release);
+        self.wake();
+    }
+
+    /// The first 4 bytes (driver, peer and stop flags, and a zero byte) as
+    /// one value, read byte by byte: the futex word of the futex baseline.
+    fn flags_word(&self) -> u32 {
+        u32::from_le_bytes([
+            self.byte(DRIVER).load(Ordering::Acquire),
+            self.byte(PEER).load(Ordering::Acquire),
+            self.byte(STOP).load(Ordering::Acquire),
+            0,
+        ])
+    }
+
+    /// The futex baseline's waiter: sleeps on the flags word (shared futex)
+    /// until byte `own` is set (or, for the peer, the stop byte); fails after
+    /// `timeout`. What the least a futex wake-up costs is measured with.
+    pub fn futex_until(&self, own: usize, timeout: Duration) -> Result<Woke> {
+        let started = Instant::now();
+        loop {
+            let word = self.flags_word();
+            if (word >> (8 * own)) & 0xFF != 0 {
+                return Ok(Woke::Turn);
+            }
+            if own == PEER && (word >> (8 * STOP)) & 0xFF != 0 {
+                return Ok(Woke::Stop);
+            }
+            if started.elapsed() > timeout {
+                return Err(Error::new(format!(
+                    "the other process did not hand over within {timeout:?}"
+                )));
+            }
+            futex(
+                self.map.as_ptr().cast::<u32>(),
+                FUTEX_WAIT,
+                word,
+                Some(Duration::from_millis(50)),
+            );
+        }
+    }
+
+    /// Wakes a process sleeping in [`futex_until`](Flags::futex_until).
+    pub fn wake(&self) {
+        futex(
+            self.map.as_ptr().cast::<u32>(),
+            FUTEX_WAKE,
+            i32::MAX as u32,
+            None,
+        );
     }
 
     /// Leaves a timestamp for the other side (before handing over).
@@ -145,5 +194,34 @@ impl Flags {
     /// The timestamp the other side left.
     pub fn stamp(&self) -> u64 {
         self.word(STAMP).load(Ordering::Relaxed)
+    }
+}
+
+const FUTEX_WAIT: libc::c_int = 0;
+const FUTEX_WAKE: libc::c_int = 1;
+
+/// One shared-futex call on the word at `word` (the start of a live mapping).
+fn futex(word: *const u32, op: libc::c_int, value: u32, timeout: Option<Duration>) {
+    let timeout = timeout.map(|t| libc::timespec {
+        tv_sec: t.as_secs() as libc::time_t,
+        tv_nsec: t.subsec_nanos() as libc::c_long,
+    });
+    let timeout_ptr = timeout
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `word` is the page-aligned start of a live shared mapping of at
+    // least 4 bytes; FUTEX_WAIT only reads it and `timeout_ptr` (null or a
+    // valid timespec on this stack), FUTEX_WAKE reads neither. Errors
+    // (EAGAIN, EINTR, ETIMEDOUT) only mean "look again", which callers do.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word,
+            op,
+            value,
+            timeout_ptr,
+            std::ptr::null::<u32>(),
+            0u32,
+        );
     }
 }

@@ -20,6 +20,8 @@
 //! | 4 | derived `write` + `read` of `Observation` | hand-written primitive calls; bincode into a `Vec` plus a copy |
 //! | 5 | generated Python `write` + `read` of `Observation`; one primitive call | one runtime call per field; the original's per-call design |
 //! | 6 | `write_bytes` / `read_bytes` / `read_bytes_into` of 64 MiB | `copy_from_slice` between two `Vec<u8>`; for `read_bytes`, also a new `Vec` filled without pusm |
+//! | 7 | wake-up of a Rust and a Python waiter after 10 ms, 100 ms, 1 s idle; CPU while waiting 1 s; a Rust-Python round trip on one CPU | a shared futex between two Rust processes; a Python process blocked on a Unix socket; the same exchange over a Unix socket |
+//! | 8 | generated C# `Write` + `Read` of `Observation` in runs; with `ReadInto` | the C# generated before runs: one runtime call per primitive |
 //!
 //! The cross-process peers are this executable (hidden `__peer`
 //! subcommand) and the scripts and programs of `pusm-bench/peers/`.
@@ -31,13 +33,16 @@
 mod atomics;
 mod cargo_bench;
 mod criterion_results;
+mod csharp_codec;
 mod error;
 mod foreign;
+mod numpy_codec;
 mod python_codec;
 mod report;
 mod rust_pair;
 mod scratch;
 mod stats;
+mod wakeup;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,7 +74,7 @@ struct Cli {
     /// $CARGO_TARGET_DIR/criterion, else target/criterion).
     #[arg(long, value_name = "DIR")]
     criterion_dir: Option<PathBuf>,
-    /// Measure only these (of 1 to 6): e.g. --only 1,3.
+    /// Measure only these (of 1 to 8): e.g. --only 1,3.
     #[arg(long, value_delimiter = ',', value_name = "N,...")]
     only: Vec<u8>,
     /// For #4 and #6, read the results an earlier `cargo bench` saved instead
@@ -120,6 +125,7 @@ struct Sizes {
     hold: HoldSize,
     python: foreign::CounterSize,
     csharp: foreign::CounterSize,
+    wake: wakeup::WakeSize,
 }
 
 impl Sizes {
@@ -145,6 +151,10 @@ impl Sizes {
                     samples: 500,
                     rounds: 1,
                 },
+                wake: wakeup::WakeSize {
+                    waits: [5, 3, 1],
+                    pinned: 500,
+                },
             }
         } else {
             Sizes {
@@ -166,6 +176,10 @@ impl Sizes {
                     warmup: 10_000,
                     samples: 20_000,
                     rounds: 3,
+                },
+                wake: wakeup::WakeSize {
+                    waits: [50, 20, 5],
+                    pinned: 5_000,
                 },
             }
         }
@@ -250,7 +264,7 @@ impl Run<'_> {
                 label: "Rust-Rust handoff round trip (give_control ping-pong, 2 processes)"
                     .to_owned(),
                 baseline,
-                target: Target::TimeRatioAtMost(1.5),
+                target: Target::TimeRatioAtMost(1.2),
             },
             Spec {
                 issue: 1,
@@ -623,7 +637,10 @@ fn run(cli: &Cli) -> Result<Report> {
     all.extend(run.foreign());
     all.extend(run.serializers(&criterion_dir));
     all.extend(run.python_codec());
+    all.extend(run.numpy_codec());
     all.extend(run.bulk(&criterion_dir));
+    all.extend(run.wakeup());
+    all.extend(run.csharp_codec());
 
     let load_after = load();
     let mut notes =

@@ -31,6 +31,9 @@ pub enum PeerMode {
     PusmHold,
     /// Atomics: hold the turn for `--hold-ms`, stamp the time, flip back.
     AtomicsHold,
+    /// Atomics: like `atomics-hold`, but both sides sleep on a shared futex
+    /// and the peer wakes the driver (the wake-up baseline, `wakeup.rs`).
+    FutexHold,
 }
 
 /// How the peer waits (pusm modes).
@@ -106,12 +109,18 @@ pub fn run_peer(args: &PeerArgs) -> Result<()> {
                 }
             }
         }
-        PeerMode::AtomicsPing | PeerMode::AtomicsHold => {
+        PeerMode::AtomicsPing | PeerMode::AtomicsHold | PeerMode::FutexHold => {
             let flags = Flags::open(&args.path)?;
-            let hold_mode = args.mode == PeerMode::AtomicsHold;
+            let hold_mode = args.mode != PeerMode::AtomicsPing;
+            let futex = args.mode == PeerMode::FutexHold;
             let mut first = true;
             loop {
-                if flags.spin_until(PEER, WAIT_LIMIT)? == Woke::Stop {
+                let woke = if futex {
+                    flags.futex_until(PEER, WAIT_LIMIT)?
+                } else {
+                    flags.spin_until(PEER, WAIT_LIMIT)?
+                };
+                if woke == Woke::Stop {
                     return Ok(());
                 }
                 if hold_mode {
@@ -122,13 +131,16 @@ pub fn run_peer(args: &PeerArgs) -> Result<()> {
                     flags.set_stamp(monotonic_ns()?);
                 }
                 flags.hand_over(PEER);
+                if futex {
+                    flags.wake();
+                }
             }
         }
     }
 }
 
 /// The command that starts this executable as a peer.
-fn peer_command(scratch: &Scratch, args: &PeerArgs) -> Result<Command> {
+pub(crate) fn peer_command(scratch: &Scratch, args: &PeerArgs) -> Result<Command> {
     let exe =
         std::env::current_exe().context(|| "cannot find the bench's executable".to_owned())?;
     let mut command = scratch.command(exe);
@@ -180,7 +192,7 @@ fn clock_ns(clock: libc::clockid_t) -> Result<u64> {
 
 /// Opens the driver's side of a pusm conversation (it creates, and holds
 /// control first).
-fn create_driver(
+pub(crate) fn create_driver(
     scratch: &Scratch,
     prefix: &str,
     role: Role,
@@ -197,7 +209,7 @@ fn create_driver(
 
 /// Runs `body` against a started peer, then waits for the peer to exit 0;
 /// on failure kills the peer and adds what it printed to the error.
-fn with_peer<T>(peer: Peer, body: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn with_peer<T>(peer: Peer, body: impl FnOnce() -> Result<T>) -> Result<T> {
     match body() {
         Ok(value) => {
             peer.finish_ok(EXIT_LIMIT)?;
@@ -353,13 +365,13 @@ pub fn hold(scratch: &Scratch, size: HoldSize) -> Result<HoldFigures> {
 }
 
 /// One hold's figures from the clocks read around the wait.
-struct Wait {
+pub(crate) struct Wait {
     cpu_start: u64,
     wall: Instant,
 }
 
 impl Wait {
-    fn start() -> Result<Self> {
+    pub(crate) fn start() -> Result<Self> {
         Ok(Wait {
             cpu_start: thread_cpu_ns()?,
             wall: Instant::now(),
@@ -367,7 +379,13 @@ impl Wait {
     }
 
     /// Records CPU percent and wake-up latency; `woke` was read right after the wait.
-    fn record(self, woke: u64, stamp: u64, cpu: &mut Samples, wake: &mut Samples) -> Result<()> {
+    pub(crate) fn record(
+        self,
+        woke: u64,
+        stamp: u64,
+        cpu: &mut Samples,
+        wake: &mut Samples,
+    ) -> Result<()> {
         let wall = self.wall.elapsed().as_nanos() as f64;
         let used = thread_cpu_ns()?.saturating_sub(self.cpu_start) as f64;
         cpu.push_value(100.0 * used / wall.max(1.0));
@@ -376,7 +394,7 @@ impl Wait {
     }
 }
 
-fn pusm_hold(
+pub(crate) fn pusm_hold(
     scratch: &Scratch,
     size: HoldSize,
     cpu: &mut Samples,

@@ -73,8 +73,7 @@ impl Scratch {
 /// The repository this bench was built from.
 pub fn repo() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest)
-        .to_owned()
+    manifest.parent().unwrap_or(manifest).to_owned()
 }
 
 /// The directory of the Python and C# peers (`pusm-bench/peers`).

@@ -24,6 +24,10 @@ const ROWS: &[(&str, &str)] = &[
     ),
     ("python_read_int32", "Python read_int32"),
     ("python_write_int32", "Python write_int32"),
+    (
+        "python_numpy_rays",
+        "generated Python write+read, 100,000 float32 rays",
+    ),
     ("bulk_write", "write_bytes of 64 MiB"),
     ("bulk_read", "read_bytes of 64 MiB"),
     ("bulk_read_into", "read_bytes_into a kept 64 MiB buffer"),
@@ -31,6 +35,29 @@ const ROWS: &[(&str, &str)] = &[
         "bulk_read_fresh",
         "the same read_bytes, vs a fresh allocation",
     ),
+    ("wake_rust_10ms", "Rust waiter wake-up after 10 ms idle"),
+    ("wake_rust_100ms", "Rust waiter wake-up after 100 ms idle"),
+    ("wake_rust_1s", "Rust waiter wake-up after 1 s idle"),
+    ("wait_cpu_rust_1s", "CPU of a Rust waiter during a 1 s wait"),
+    ("wake_python_10ms", "Python waiter wake-up after 10 ms idle"),
+    (
+        "wake_python_100ms",
+        "Python waiter wake-up after 100 ms idle",
+    ),
+    ("wake_python_1s", "Python waiter wake-up after 1 s idle"),
+    (
+        "wait_cpu_python_1s",
+        "CPU of a Python waiter during a 1 s wait",
+    ),
+    (
+        "pinned_round_trip_python",
+        "Rust-Python round trip, both processes pinned to CPU 0",
+    ),
+    (
+        "csharp_message_runs",
+        "generated C# Write+Read of Observation",
+    ),
+    ("csharp_message_read_into", "the same with ReadInto"),
 ];
 
 #[test]

@@ -17,9 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use pusm_cli::decode::{self, DEFAULT_BUDGET};
+use pusm_cli::data::DataFile;
+use pusm_cli::hex::HexDump;
+use pusm_cli::reference::{self, Source as _, DEFAULT_BUDGET};
 use pusm_cli::scan::{self, Found, Hook, Status};
-use pusm_core::{remove_stale, Error, LockState, Role, StaleRemoval, VecBuffer};
+use pusm_cli::shown::shown;
+use pusm_core::{remove_stale, Error, LockState, Role, StaleRemoval};
 use pusm_schema::{Item, Schema, TypeId, TypeRef};
 
 /// Looks at pusm shared memories without joining them: lists them, shows
@@ -131,9 +134,9 @@ fn main() -> ExitCode {
 // list
 
 fn list(dir: &Path) -> Outcome {
-    let found = scan::scan(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    let found = scan::scan(dir).map_err(|err| format!("cannot list {}: {err}", shown_path(dir)))?;
     if found.is_empty() {
-        println!("no shared memory in {}", dir.display());
+        println!("no shared memory in {}", shown_path(dir));
         return Ok(());
     }
     let mut rows = vec![[
@@ -155,14 +158,14 @@ fn list(dir: &Path) -> Outcome {
             }
         };
         rows.push([
-            memory.prefix.clone(),
+            shown(&memory.prefix).into_owned(),
             version,
             file,
             capacity,
             control,
             closed,
             state(memory),
-            notes(memory).join("; "),
+            shown(&notes(memory).join("; ")).into_owned(),
         ]);
     }
     print!("{}", table(&rows));
@@ -184,6 +187,11 @@ fn yes_no(value: bool) -> &'static str {
     } else {
         "no"
     }
+}
+
+/// A path as the terminal may see it ([`shown`]).
+fn shown_path(path: &Path) -> String {
+    shown(&path.display().to_string()).into_owned()
 }
 
 /// `live (python+unity)`, `stale`, `orphan`, `unknown`.
@@ -275,14 +283,14 @@ fn inspect(dir: &Path, args: &InspectArgs) -> Outcome {
         return Err(Failure(format!(
             "no shared memory {:?} in {}",
             args.prefix,
-            dir.display()
+            shown_path(dir)
         )));
     };
-    println!("shared memory {:?} in {}", memory.prefix, dir.display());
+    println!("shared memory {:?} in {}", memory.prefix, shown_path(dir));
     println!("state         {}", state(&memory));
     let current = match &memory.hook {
         Hook::State(state) => {
-            println!("hook          {}", dir.join(&memory.prefix).display());
+            println!("hook          {}", shown_path(&dir.join(&memory.prefix)));
             println!("  version     {}", state.version);
             println!("  file number {}", state.file_number);
             println!("  capacity    {} bytes", state.capacity);
@@ -317,7 +325,7 @@ fn inspect(dir: &Path, args: &InspectArgs) -> Outcome {
         }
     };
     for note in notes(&memory) {
-        println!("note          {note}");
+        println!("note          {}", shown(&note));
     }
     // The data file the hook names, else the newest one there is.
     let data = memory
@@ -336,26 +344,43 @@ fn inspect(dir: &Path, args: &InspectArgs) -> Outcome {
         Hook::State(state) if state.capacity > 0 => (state.capacity as u64).min(data.len),
         _ => data.len,
     };
-    let bytes = scan::read_snapshot(&path, limit)
-        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-    println!("data          {} ({} bytes)", path.display(), data.len);
-    let shown = if args.all {
-        bytes.len()
+    let file = DataFile::open(&path, limit)
+        .map_err(|err| format!("cannot read {}: {err}", shown_path(&path)))?;
+    println!("data          {} ({} bytes)", shown_path(&path), data.len);
+    let shown_len = if args.all {
+        file.len()
     } else {
-        usize::try_from(args.length)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len())
+        args.length.min(file.len())
     };
-    print!("{}", scan::hexdump(&bytes[..shown], 0));
-    if shown < bytes.len() {
+    show_hex(&file, shown_len)
+        .map_err(|err| format!("cannot read {}: {err}", shown_path(&path)))?;
+    if shown_len < file.len() {
         println!(
             "({} more bytes; --all or --length N to see them)",
-            bytes.len() - shown
+            file.len() - shown_len
         );
     }
     if let (Some(schema_path), Some(type_name)) = (&args.schema, &args.type_name) {
-        decode_as(&bytes, schema_path, type_name, args.offset, args.checked)?;
+        decode_as(&file, schema_path, type_name, args.offset, args.checked)?;
     }
+    Ok(())
+}
+
+/// Prints the first `len` bytes of `file` in hex, reading them a chunk at a
+/// time: `--all` on a file of gigabytes never holds it in memory.
+fn show_hex(file: &DataFile, len: u64) -> std::io::Result<()> {
+    const CHUNK: u64 = 1 << 16;
+    let mut dump = HexDump::new(0);
+    let mut at = 0;
+    while at < len {
+        let want = CHUNK.min(len - at);
+        let mut chunk = vec![0u8; usize::try_from(want).unwrap_or(0)];
+        file.read_at(at, &mut chunk)
+            .map_err(|err| std::io::Error::other(err.to_string()))?;
+        print!("{}", dump.push(&chunk));
+        at += want;
+    }
+    print!("{}", dump.finish());
     Ok(())
 }
 
@@ -371,7 +396,7 @@ fn lock_note(memory: &Found, role: Role) -> &'static str {
 }
 
 fn decode_as(
-    bytes: &[u8],
+    file: &DataFile,
     schema_path: &Path,
     type_name: &str,
     offset: usize,
@@ -387,12 +412,15 @@ fn decode_as(
     let (id, qualified) = find_type(&schema, type_name)?;
     let ty = TypeRef::Named(id);
     let fingerprint = schema.fingerprint(&ty);
-    let mut buf = VecBuffer::from(bytes);
+    let offset = offset as u64;
     let mut start = offset;
     println!();
     if checked {
-        let (found, next) = pusm_core::SharedBuffer::read_int32(&mut buf, offset)
+        let (found, next) = reference::decode_from(&reference::Layout::Int32, file, offset, 1)
             .map_err(|err| format!("cannot read the fingerprint: {err}"))?;
+        let reference::Value::Int32(found) = found else {
+            return Err(Failure("the fingerprint is not an int32".to_owned()));
+        };
         let found = found as u32;
         if found != fingerprint {
             return Err(Failure(format!(
@@ -403,7 +431,7 @@ fn decode_as(
         start = next;
     }
     let decoded = schema.with_layout(&ty, |layout| {
-        decode::decode(layout, &mut buf, start, DEFAULT_BUDGET)
+        reference::decode_from(layout, file, start, DEFAULT_BUDGET)
     });
     let (value, end) =
         decoded.map_err(|err| format!("cannot decode {qualified} at offset {start}: {err}"))?;
@@ -464,12 +492,12 @@ fn clean(dir: &Path, args: &CleanArgs) -> Outcome {
                 None => {
                     return Err(Failure(format!(
                         "no shared memory {prefix:?} in {}",
-                        dir.display()
+                        shown_path(dir)
                     )))
                 }
             }
         }
-        None => scan::scan(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?,
+        None => scan::scan(dir).map_err(|err| format!("cannot list {}: {err}", shown_path(dir)))?,
     };
     let mut removed = 0;
     let mut kept = Vec::new();
@@ -477,10 +505,10 @@ fn clean(dir: &Path, args: &CleanArgs) -> Outcome {
         let status = memory.status();
         if args.force {
             if args.dry_run {
-                println!("would remove {} ({})", memory.prefix, state(memory));
+                println!("would remove {} ({})", shown(&memory.prefix), state(memory));
             } else {
                 pusm_core::delete_files_in(dir, &memory.prefix)?;
-                println!("removed {} ({})", memory.prefix, state(memory));
+                println!("removed {} ({})", shown(&memory.prefix), state(memory));
             }
             removed += 1;
             continue;
@@ -490,14 +518,18 @@ fn clean(dir: &Path, args: &CleanArgs) -> Outcome {
             continue;
         }
         if args.dry_run {
-            println!("would remove {} ({})", memory.prefix, status.as_str());
+            println!(
+                "would remove {} ({})",
+                shown(&memory.prefix),
+                status.as_str()
+            );
             removed += 1;
             continue;
         }
         // Checked again under the locks: it may have come alive since the scan.
         match remove_stale(dir, &memory.prefix)? {
             StaleRemoval::Removed => {
-                println!("removed {} ({})", memory.prefix, status.as_str());
+                println!("removed {} ({})", shown(&memory.prefix), status.as_str());
                 removed += 1;
             }
             StaleRemoval::NotFound => {}

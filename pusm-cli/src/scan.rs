@@ -3,9 +3,7 @@
 //! look at.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read as _};
-use std::os::unix::fs::OpenOptionsExt as _;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use pusm_core::{inspect_hook, probe_liveness, Error, HookState, Liveness};
@@ -172,92 +170,9 @@ pub fn data_path(dir: &Path, prefix: &str, number: usize) -> PathBuf {
     dir.join(name)
 }
 
-/// Reads up to `max` bytes of a file, without following a symbolic link and
-/// without blocking on a named pipe: a snapshot, never a mapping, so a file
-/// shrunk meanwhile gives fewer bytes rather than a SIGBUS.
-///
-/// # Errors
-/// When the file cannot be opened or read, or is not a regular file.
-pub fn read_snapshot(path: &Path, max: u64) -> io::Result<Vec<u8>> {
-    let file: File = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    let mut bytes = Vec::new();
-    file.take(max).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-/// A hex view of `bytes` (which start at `start` in their file), 16 per line
-/// with the printable ASCII beside them; runs of identical lines are shown
-/// once, then `*`, as `hexdump -C` does. Ends with the offset past the end.
-#[must_use]
-pub fn hexdump(bytes: &[u8], start: usize) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let mut previous: Option<&[u8]> = None;
-    let mut starred = false;
-    for (index, line) in bytes.chunks(16).enumerate() {
-        if previous == Some(line) && line.len() == 16 {
-            if !starred {
-                out.push_str("*\n");
-                starred = true;
-            }
-            continue;
-        }
-        previous = Some(line);
-        starred = false;
-        let _ = write!(out, "{:08x} ", start + index * 16);
-        for column in 0..16 {
-            if column == 8 {
-                out.push(' ');
-            }
-            match line.get(column) {
-                Some(byte) => {
-                    let _ = write!(out, " {byte:02x}");
-                }
-                None => out.push_str("   "),
-            }
-        }
-        out.push_str("  |");
-        out.extend(line.iter().map(|&byte| {
-            if byte.is_ascii_graphic() || byte == b' ' {
-                char::from(byte)
-            } else {
-                '.'
-            }
-        }));
-        out.push_str("|\n");
-    }
-    let _ = writeln!(out, "{:08x}", start + bytes.len());
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hexdump_collapses_repeated_lines() {
-        let mut bytes = vec![0u8; 64];
-        bytes[0] = b'A';
-        bytes.extend_from_slice(b"hi");
-        let dump = hexdump(&bytes, 0);
-        assert_eq!(
-            dump,
-            "00000000  41 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |A...............|\n\
-             00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n\
-             *\n\
-             00000040  68 69                                             |hi|\n\
-             00000042\n"
-        );
-    }
 
     #[test]
     fn data_files_are_named_by_underscores() {

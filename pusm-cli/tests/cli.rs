@@ -484,3 +484,45 @@ fn the_default_directory_follows_tmpdir() {
     expect_status(&output, 0);
     assert_eq!(row(&stdout(&output), "via-tmpdir")[6], "stale");
 }
+
+#[test]
+fn list_and_clean_escape_control_characters_in_names() {
+    let dir = memory_dir();
+    // A name that would recolour the terminal and forge a second row.
+    let evil = "evil\x1b[31mred\nfake  1  0  64";
+    leave_stale(dir.path(), evil, 1, 64);
+    let output = pusm(dir.path(), &["list"]);
+    expect_status(&output, 0);
+    let text = stdout(&output);
+    assert!(!text.contains('\x1b'), "raw ESC in:\n{text:?}");
+    assert!(
+        text.contains("evil\\x1b[31mred\\nfake  1  0  64"),
+        "{text:?}"
+    );
+    assert_eq!(text.lines().count(), 2, "a header and one row: {text:?}");
+
+    let output = pusm(dir.path(), &["clean", "--stale", "--dry-run"]);
+    expect_status(&output, 0);
+    let text = stdout(&output);
+    assert!(
+        !text.contains('\x1b') && text.contains("would remove evil\\x1b[31mred\\nfake"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn names_that_are_not_utf8_are_never_printed_raw() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = memory_dir();
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff\x1b]0;title\x07");
+    std::fs::write(dir.path().join(name), [0u8; 15]).unwrap();
+    leave_stale(dir.path(), "good", 1, 16);
+    let output = pusm(dir.path(), &["list"]);
+    expect_status(&output, 0);
+    assert!(
+        !output.stdout.contains(&0x1b) && !output.stdout.contains(&0xff),
+        "{:?}",
+        stdout(&output)
+    );
+    assert!(stdout(&output).contains("good"));
+}

@@ -66,12 +66,13 @@ pub mod builder;
 pub mod emit;
 pub mod names;
 pub mod output;
+pub mod plan;
 
 use std::fmt;
 use std::path::PathBuf;
 
 pub use builder::{Builder, MODULE_INDEX};
-pub use emit::{generate, Emitter, GeneratedFile, Language};
+pub use emit::{generate, generate_with, Emitter, GeneratedFile, Language};
 /// The schema parser and intermediate representation: re-export of `pusm-schema`.
 pub use pusm_schema as schema;
 
@@ -99,6 +100,11 @@ pub enum Error {
     /// Rust output was requested without a folder outside a build script.
     #[error("OUT_DIR is not set: run the Builder from a build script, or give a folder with Builder::rust_out")]
     MissingOutDir,
+
+    /// A [`Builder`] option is not valid Rust (a crate path, an attribute
+    /// or an extern path); the message names the option.
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
 
     /// [`Builder::compile`] was called with no schema file.
     #[error("no schema files to compile: add some with Builder::schema")]

@@ -103,6 +103,60 @@ const CSHARP_KEYWORDS: &[&str] = &[
     "while",
 ];
 
+/// C# contextual keywords, and the `__` keywords of Mono's `mcs`: valid
+/// identifiers in most places, but not all (`await` in `mcs`, `var` and
+/// `dynamic` as types, `value` in setters), so generated C# escapes them with
+/// `@` everywhere, which is always valid.
+const CSHARP_CONTEXTUAL_KEYWORDS: &[&str] = &[
+    "__arglist",
+    "__makeref",
+    "__reftype",
+    "__refvalue",
+    "add",
+    "alias",
+    "and",
+    "args",
+    "ascending",
+    "async",
+    "await",
+    "by",
+    "descending",
+    "dynamic",
+    "equals",
+    "file",
+    "from",
+    "get",
+    "global",
+    "group",
+    "init",
+    "into",
+    "join",
+    "let",
+    "managed",
+    "nameof",
+    "nint",
+    "not",
+    "notnull",
+    "nuint",
+    "on",
+    "or",
+    "orderby",
+    "partial",
+    "record",
+    "remove",
+    "required",
+    "scoped",
+    "select",
+    "set",
+    "unmanaged",
+    "value",
+    "var",
+    "when",
+    "where",
+    "with",
+    "yield",
+];
+
 /// Python keywords (soft keywords such as `match` and `type` are valid names).
 const PYTHON_KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
@@ -193,10 +247,11 @@ pub fn rust_module(stem: &str) -> RustName {
     }
 }
 
-/// The C# identifier for `name` (already cased): keywords get `@`.
+/// The C# identifier for `name` (already cased): keywords and contextual
+/// keywords get `@`.
 #[must_use]
 pub fn csharp_ident(name: &str) -> String {
-    if is_csharp_keyword(name) {
+    if is_csharp_keyword(name) || CSHARP_CONTEXTUAL_KEYWORDS.contains(&name) {
         format!("@{name}")
     } else {
         name.to_owned()
@@ -231,30 +286,77 @@ pub fn screaming(name: &str) -> String {
     identifier_chars(&name.to_shouty_snake_case())
 }
 
+/// Every module of Python's standard library (`sys.stdlib_module_names` of
+/// Python 3.11, which lists 3.8's too): a generated module of the same name
+/// would shadow it for every module of the folder.
+const PYTHON_STDLIB: &str = include_str!("emit/python/stdlib_modules.txt");
+
+/// The name of the helper module written once per Python output folder.
+pub const PYTHON_RUNTIME_MODULE: &str = "_pusm_runtime";
+
+/// Names every generated Python module binds or refers to at module level,
+/// whatever the schema: modules it imports, the names it re-exports, and the
+/// builtins it calls or uses in type hints. Schema names that equal one are
+/// escaped. A test compares this list with the names the golden modules use.
+pub const PYTHON_MODULE_NAMES: &[&str] = &[
+    "_np",
+    "_rt",
+    "annotations",
+    "bool",
+    "bytes",
+    "classmethod",
+    "dataclasses",
+    "DecodeError",
+    "enum",
+    "float",
+    "int",
+    "len",
+    "list",
+    "numpy",
+    "range",
+    "SchemaMismatchError",
+    "str",
+    "struct",
+    "typing",
+];
+
+/// Is `name` a module of Python's standard library?
+#[must_use]
+pub fn is_python_stdlib_module(name: &str) -> bool {
+    PYTHON_STDLIB.lines().any(|line| line == name)
+}
+
 /// The Python module name of a schema file stem: a valid identifier, with a
-/// trailing `_` when it is a keyword (`class.pusm` -> `class_`).
+/// trailing `_` when it is a keyword (`class.pusm` -> `class_`), a module of
+/// the standard library (`typing.pusm` -> `typing_`), the helper module or a
+/// name generated modules use themselves.
 #[must_use]
 pub fn python_module(stem: &str) -> String {
     let mut name = identifier_chars(&stem.to_snake_case());
     if name.is_empty() {
         name.push('_');
     }
-    if is_python_keyword(&name) {
+    while is_python_keyword(&name)
+        || is_python_stdlib_module(&name)
+        || name == PYTHON_RUNTIME_MODULE
+        || PYTHON_MODULE_NAMES.contains(&name.as_str())
+    {
         name.push('_');
     }
     name
 }
 
 /// The Python class name of a schema type: the schema name, with a trailing
-/// `_` when it is a keyword (`None`) or a name the module defines itself
-/// (`DecodeError`, `SchemaMismatchError`).
+/// `_` when it is a keyword (`None`) or a name generated modules use
+/// themselves (`DecodeError`, `int`, `typing`, ...), so no type shadows
+/// what the generated code refers to.
 #[must_use]
 pub fn python_class(name: &str) -> String {
-    if is_python_keyword(name) || ["DecodeError", "SchemaMismatchError"].contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_owned()
+    let mut name = name.to_owned();
+    while is_python_keyword(&name) || PYTHON_MODULE_NAMES.contains(&name.as_str()) {
+        name.push('_');
     }
+    name
 }
 
 /// `name`, with `_` appended until it is not in `taken`.
@@ -316,7 +418,18 @@ mod tests {
         assert_eq!(screaming("HttpCode"), "HTTP_CODE");
         assert_eq!(csharp_ident("class"), "@class");
         assert_eq!(csharp_ident("Class"), "Class");
+        assert_eq!(csharp_ident("await"), "@await");
+        assert_eq!(csharp_ident("var"), "@var");
+        assert_eq!(csharp_ident("__arglist"), "@__arglist");
         assert_eq!(python_module("class"), "class_");
         assert_eq!(python_module("2d-shapes"), "_2d_shapes");
+        assert_eq!(python_module("typing"), "typing_");
+        assert_eq!(python_module("os"), "os_");
+        assert_ne!(python_module("_pusm_runtime"), PYTHON_RUNTIME_MODULE);
+        assert_eq!(python_module("sys"), "sys_");
+        assert_eq!(python_module("robot"), "robot");
+        assert_eq!(python_class("int"), "int_");
+        assert_eq!(python_class("DecodeError"), "DecodeError_");
+        assert_eq!(python_class("ValueError"), "ValueError");
     }
 }

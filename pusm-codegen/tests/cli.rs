@@ -7,6 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
+use pusm_codegen::Language;
+
 fn codegen(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pusm-codegen"))
         .args(args)
@@ -94,16 +96,110 @@ fn writes_one_file_per_schema_and_import_in_each_language() {
         names.sort();
         names
     };
-    assert_eq!(listing(&dirs[0]), ["common.rs", "robot.rs"]);
-    assert_eq!(listing(&dirs[1]), ["Common.cs", "Robot.cs"]);
-    assert_eq!(listing(&dirs[2]), ["common.py", "robot.py"]);
-    // The same text as the library (and so as the golden files).
-    let golden = support::repo_root().join("pusm-codegen/tests/golden/python/robot.py");
-    let written = fs::read_to_string(dirs[2].join("robot.py")).expect("robot.py");
     assert_eq!(
-        written,
-        fs::read_to_string(golden).expect("golden robot.py")
+        listing(&dirs[0]),
+        ["common.rs", "pusm_schemas.rs", "robot.rs"]
     );
+    assert_eq!(listing(&dirs[1]), ["Common.cs", "Robot.cs"]);
+    // The same files and text as the library (and so as the golden files).
+    let schema = support::load(&["schemas/robot.pusm".to_owned()]);
+    let mut expected: Vec<String> = Vec::new();
+    for file in pusm_codegen::generate(&schema, Language::Python) {
+        let written = fs::read_to_string(dirs[2].join(&file.name)).expect("written");
+        assert_eq!(written, file.contents, "{}", file.name);
+        expected.push(file.name);
+    }
+    expected.sort();
+    assert_eq!(listing(&dirs[2]), expected);
+    let index = fs::read_to_string(dirs[0].join("pusm_schemas.rs")).expect("module index");
+    assert_eq!(index, pusm_codegen::emit::rust::module_index(&schema));
+    // Every file is listed on stdout, as written.
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3 + 2 + expected.len(), "{stdout}");
+    assert!(
+        lines.iter().all(|line| line.starts_with("wrote ")),
+        "{stdout}"
+    );
+    assert!(
+        lines.contains(&format!("wrote {}", dirs[0].join("pusm_schemas.rs").display()).as_str()),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn include_folders_resolve_imports_and_unchanged_files_are_listed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir_all(dir.path().join("app")).expect("app");
+    fs::create_dir_all(dir.path().join("shared")).expect("shared");
+    fs::write(
+        dir.path().join("app/main.pusm"),
+        "import \"geometry.pusm\";\nstruct Main { p: Point; }\n",
+    )
+    .expect("main");
+    fs::write(
+        dir.path().join("shared/geometry.pusm"),
+        "struct Point { x: float32; }\n",
+    )
+    .expect("geometry");
+    // Without -I the import is not found.
+    let output = codegen(&["--check", "app/main.pusm"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("cannot find imported file"),
+        "{}",
+        text(&output.stderr)
+    );
+    let args = ["-I", "shared", "--rust", "out", "app/main.pusm"];
+    let output = codegen(&args, dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "wrote out/geometry.rs\nwrote out/main.rs\nwrote out/pusm_schemas.rs\n"
+    );
+    let output = codegen(&args, dir.path());
+    assert_eq!(
+        text(&output.stdout),
+        "unchanged out/geometry.rs\nunchanged out/main.rs\nunchanged out/pusm_schemas.rs\n"
+    );
+    let output = codegen(
+        &["--include", "shared", "--check", "app/main.pusm"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[test]
+fn emitter_options_have_flags() {
+    let root = support::repo_root();
+    let out = tempfile::tempdir().expect("temp dir");
+    let python = out.path().join("msgs");
+    let csharp = out.path().join("cs");
+    let rust = out.path().join("rs");
+    let output = codegen(
+        &[
+            "--python",
+            &python.display().to_string(),
+            "--python-relative-imports",
+            "--csharp",
+            &csharp.display().to_string(),
+            "--csharp-unity-types",
+            "--rust",
+            &rust.display().to_string(),
+            "--crate-path",
+            "::my_pusm",
+            "schemas/robot.pusm",
+        ],
+        &root,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let robot_py = fs::read_to_string(python.join("robot.py")).expect("robot.py");
+    assert!(robot_py.contains("from . import common"), "{robot_py}");
+    let common_cs = fs::read_to_string(csharp.join("Robot.cs")).expect("Robot.cs");
+    assert!(common_cs.contains("UnityEngine.Vector3"), "{common_cs}");
+    let robot_rs = fs::read_to_string(rust.join("robot.rs")).expect("robot.rs");
+    assert!(robot_rs.contains("::my_pusm::SharedLayout"), "{robot_rs}");
+    assert!(!robot_rs.contains("pusm_core"), "{robot_rs}");
 }
 
 #[test]
@@ -175,7 +271,19 @@ fn help_lists_every_option() {
     let output = codegen(&["--help"], &support::repo_root());
     assert_eq!(output.status.code(), Some(0));
     let help = text(&output.stdout);
-    for option in ["--rust", "--csharp", "--python", "--check", "SCHEMA"] {
+    for option in [
+        "--rust",
+        "--csharp",
+        "--python",
+        "--check",
+        "--include",
+        "-I",
+        "--python-relative-imports",
+        "--python-numpy",
+        "--csharp-unity-types",
+        "--crate-path",
+        "SCHEMA",
+    ] {
         assert!(help.contains(option), "{help}");
     }
 }

@@ -118,11 +118,9 @@ fn generated_csharp_round_trips_on_the_stub() {
     compile_and_run(&schema, dir.path(), &[stub], &[]);
 }
 
-#[test]
-fn generated_csharp_round_trips_on_the_pusm_runtime() {
-    if !mcs_available() {
-        return;
-    }
+/// Compiles pusm's C# runtime (`unity/com.pusm.runtime/Runtime`) into
+/// `dir/PusmRuntime.dll`; fails the test when it does not compile.
+fn build_runtime(dir: &Path) -> PathBuf {
     let runtime_dir = support::repo_root().join("unity/com.pusm.runtime/Runtime");
     let mut sources: Vec<PathBuf> = fs::read_dir(&runtime_dir)
         .map(|entries| {
@@ -139,8 +137,7 @@ fn generated_csharp_round_trips_on_the_pusm_runtime() {
         "{} has no SharedMemory.cs",
         runtime_dir.display()
     );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let runtime = dir.path().join("PusmRuntime.dll");
+    let runtime = dir.join("PusmRuntime.dll");
     let output = Command::new("mcs")
         .args(["-target:library", "-unsafe"])
         .arg(format!("-out:{}", runtime.display()))
@@ -152,6 +149,16 @@ fn generated_csharp_round_trips_on_the_pusm_runtime() {
         "the C# runtime does not compile:\n{}",
         String::from_utf8_lossy(&output.stdout)
     );
+    runtime
+}
+
+#[test]
+fn generated_csharp_round_trips_on_the_pusm_runtime() {
+    if !mcs_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let runtime = build_runtime(dir.path());
     let schema = support::load(&support::all_schemas());
     let tmp = dir.path().join("tmp");
     fs::create_dir_all(&tmp).expect("temp dir");
@@ -161,4 +168,150 @@ fn generated_csharp_round_trips_on_the_pusm_runtime() {
         &[format!("-r:{}", runtime.display())],
         &[("TMPDIR", &tmp), ("MONO_PATH", dir.path())],
     );
+}
+
+/// Generates `tests/csharp/features.pusm` (with or without Unity types),
+/// compiles it with `Features.cs`, the partial file and the stub (and the
+/// stand-in UnityEngine assembly), warnings as errors, and runs it. Returns
+/// the `BYTES` line of the sample it wrote.
+fn run_features(unity_types: bool, on_runtime: bool) -> String {
+    use pusm_codegen::emit::csharp::CSharpOptions;
+    use pusm_codegen::Emitter;
+
+    let mut sources = pusm_codegen::schema::Sources::new();
+    let text = fs::read_to_string(tests_dir().join("features.pusm")).expect("features.pusm");
+    sources.add("features.pusm", text);
+    let schema = pusm_codegen::schema::load_sources(&sources, &["features.pusm"])
+        .unwrap_or_else(|diagnostics| panic!("{}", diagnostics.render(false)));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let emitter = CSharpOptions { unity_types };
+    let mut generated = Vec::new();
+    for (index, file) in schema.files.iter().enumerate() {
+        let path = dir.path().join(emitter.file_name(file));
+        let code = emitter.emit(&schema, pusm_codegen::schema::FileId(index));
+        assert_eq!(
+            code.contains("UnityEngine.Vector3"),
+            unity_types,
+            "Vector3 appears exactly when unity_types is on"
+        );
+        fs::write(&path, code).expect("generated file can be written");
+        generated.push(path);
+    }
+    let exe = dir.path().join("Features.exe");
+    let mut mcs = Command::new("mcs");
+    mcs.arg("-warnaserror+")
+        .arg(format!("-out:{}", exe.display()));
+    if on_runtime {
+        let runtime = build_runtime(dir.path());
+        mcs.arg(format!("-r:{}", runtime.display()));
+    } else {
+        mcs.arg(tests_dir().join("SharedMemoryStub.cs"));
+    }
+    mcs.arg(tests_dir().join("Features.cs"))
+        .arg(tests_dir().join("SamplePartial.cs"))
+        .args(&generated);
+    if unity_types {
+        let unity = dir.path().join("UnityEngine.dll");
+        support::run(
+            Command::new("mcs")
+                .arg("-target:library")
+                .arg(format!("-out:{}", unity.display()))
+                .arg(tests_dir().join("UnityEngineStandIn.cs")),
+        );
+        mcs.arg(format!("-r:{}", unity.display()))
+            .arg("-define:UNITY");
+    }
+    support::run(&mut mcs);
+    let tmp = dir.path().join("tmp");
+    fs::create_dir_all(&tmp).expect("temp dir");
+    let stdout = support::run(
+        Command::new("mono")
+            .arg(&exe)
+            .env("MONO_PATH", dir.path())
+            .env("TMPDIR", &tmp)
+            .current_dir(dir.path()),
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("Write+ReadInto 0 bytes"), "{stdout}");
+    stdout
+        .lines()
+        .find(|line| line.starts_with("BYTES "))
+        .unwrap_or_else(|| panic!("no BYTES line in {stdout}"))
+        .to_owned()
+}
+
+#[test]
+fn csharp_features_work_and_unity_types_write_the_same_bytes() {
+    if !mcs_available() {
+        return;
+    }
+    let plain = run_features(false, false);
+    let unity = run_features(true, false);
+    assert_eq!(
+        plain, unity,
+        "Vector3/Quaternion fields must encode as the Vec3/Quat classes do"
+    );
+}
+
+#[test]
+fn csharp_features_work_on_the_pusm_runtime() {
+    if !mcs_available() {
+        return;
+    }
+    let on_runtime = run_features(false, true);
+    let on_stub = run_features(false, false);
+    assert_eq!(on_runtime, on_stub, "the same bytes on either memory");
+}
+
+/// Every feature folder of `tests/golden` (nested arrays, forward references,
+/// reserved names, ...): its generated C# compiles with warnings as errors.
+#[test]
+fn golden_feature_schemas_compile() {
+    if !mcs_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stub = dir.path().join("stub.dll");
+    support::run(
+        Command::new("mcs")
+            .arg("-target:library")
+            .arg(format!("-out:{}", stub.display()))
+            .arg(tests_dir().join("SharedMemoryStub.cs")),
+    );
+    let golden = support::repo_root().join("pusm-codegen/tests/golden");
+    let mut folders: Vec<PathBuf> = fs::read_dir(&golden)
+        .expect("tests/golden is readable")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir() && !path.ends_with("examples"))
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let mut names: Vec<String> = fs::read_dir(&folder)
+            .expect("feature folder is readable")
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".pusm"))
+            .collect();
+        names.sort();
+        let mut sources = pusm_codegen::schema::Sources::new();
+        for name in &names {
+            let text = fs::read_to_string(folder.join(name)).expect("schema is readable");
+            sources.add(name.as_str(), text);
+        }
+        let Ok(schema) = pusm_codegen::schema::load_sources(&sources, &names) else {
+            continue; // a folder of schemas the loader refuses
+        };
+        let out = dir.path().join(folder.file_name().expect("folder name"));
+        fs::create_dir_all(&out).expect("output folder");
+        let generated = write_generated(&schema, &out);
+        support::run(
+            Command::new("mcs")
+                .arg("-target:library")
+                .arg("-warnaserror+")
+                .arg(format!("-r:{}", stub.display()))
+                .arg(format!("-out:{}", out.join("generated.dll").display()))
+                .args(&generated),
+        );
+    }
 }

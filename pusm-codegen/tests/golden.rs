@@ -1,84 +1,93 @@
-//! Golden files: the code generated from `schemas/*.pusm` (and the test-only
-//! `tests/schemas/shadowing.pusm`), compared byte for byte with
-//! `tests/golden/{rust,csharp,python}/`.
+//! Golden files, a folder per feature (as typeshare lays them out):
+//! `tests/golden/<feature>/` holds the feature's small schema (`*.pusm`, all
+//! loaded as roots) and what every language generates from it, byte for
+//! byte. `tests/golden/examples/` holds the output for `schemas/*.pusm` and
+//! the test-only `tests/schemas/shadowing.pusm`.
 //!
-//! `PUSM_BLESS=1 cargo test -p pusm-codegen --test golden` rewrites them; review
-//! the diff like any other code change.
+//! `PUSM_BLESS=1 cargo test -p pusm-codegen --test golden` rewrites them
+//! (each language's test rewrites only its own files, so each emitter can be
+//! blessed on its own); review the diff like any other code change.
 
 mod support;
 
 use std::env;
 use std::fs;
-use std::path::PathBuf;
 
 use pusm_codegen::emit::rust::module_index;
+use pusm_codegen::schema::Schema;
 use pusm_codegen::{generate, Language, MODULE_INDEX};
-
-fn golden_dir(language: Language) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(language.name())
-}
+use support::{feature_schema, features};
 
 fn bless() -> bool {
     env::var("PUSM_BLESS").is_ok_and(|value| value == "1")
 }
 
-/// Every generated file of `language`, with the module index for Rust.
-fn expected_files(language: Language) -> Vec<(String, String)> {
-    let schema = support::load(&support::all_schemas());
-    let mut files: Vec<(String, String)> = generate(&schema, language)
+/// The file extension each language's generated files have.
+fn extension(language: Language) -> &'static str {
+    match language {
+        Language::Rust => "rs",
+        Language::CSharp => "cs",
+        Language::Python => "py",
+    }
+}
+
+/// Every generated file of `language` for `schema`, with the module index for Rust.
+fn expected_files(schema: &Schema, language: Language) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = generate(schema, language)
         .into_iter()
         .map(|file| (file.name, file.contents))
         .collect();
     if language == Language::Rust {
-        files.push((MODULE_INDEX.to_owned(), module_index(&schema)));
+        files.push((MODULE_INDEX.to_owned(), module_index(schema)));
     }
     files
 }
 
 fn check(language: Language) {
-    let dir = golden_dir(language);
-    let files = expected_files(language);
-    if bless() {
-        fs::create_dir_all(&dir).expect("golden folder can be created");
-        for entry in fs::read_dir(&dir)
-            .expect("golden folder is readable")
+    let mut mismatches = Vec::new();
+    for folder in features() {
+        let schema = feature_schema(&folder);
+        let files = expected_files(&schema, language);
+        let feature = folder
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned());
+        let feature = feature.unwrap_or_default();
+        let ours: Vec<String> = fs::read_dir(&folder)
+            .expect("feature folder is readable")
             .filter_map(Result::ok)
-        {
-            fs::remove_file(entry.path()).expect("stale golden file can be removed");
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(&format!(".{}", extension(language))))
+            .collect();
+        if bless() {
+            for name in &ours {
+                fs::remove_file(folder.join(name)).expect("stale golden file can be removed");
+            }
+            for (name, contents) in &files {
+                fs::write(folder.join(name), contents).expect("golden file can be written");
+            }
+            continue;
         }
         for (name, contents) in &files {
-            fs::write(dir.join(name), contents).expect("golden file can be written");
+            match fs::read_to_string(folder.join(name)) {
+                Ok(golden) if golden == *contents => {}
+                Ok(golden) => mismatches.push(format!(
+                    "{feature}/{name}: differs\n{}",
+                    first_difference(&golden, contents)
+                )),
+                Err(error) => mismatches.push(format!("{feature}/{name}: {error}")),
+            }
         }
-        return;
-    }
-    let mut mismatches = Vec::new();
-    for (name, contents) in &files {
-        match fs::read_to_string(dir.join(name)) {
-            Ok(golden) if golden == *contents => {}
-            Ok(golden) => mismatches.push(format!(
-                "{name}: differs\n{}",
-                first_difference(&golden, contents)
-            )),
-            Err(error) => mismatches.push(format!("{name}: {error}")),
+        for name in ours {
+            if !files.iter().any(|(expected, _)| *expected == name) {
+                mismatches.push(format!(
+                    "{feature}/{name}: golden file that nothing generates"
+                ));
+            }
         }
-    }
-    let mut on_disk: Vec<String> = fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    on_disk.retain(|name| !files.iter().any(|(expected, _)| expected == name));
-    for name in on_disk {
-        mismatches.push(format!("{name}: golden file that nothing generates"));
     }
     assert!(
         mismatches.is_empty(),
-        "{language} output differs from tests/golden/{language} (run with PUSM_BLESS=1 to accept):\n{}",
+        "{language} output differs from tests/golden (run with PUSM_BLESS=1 to accept):\n{}",
         mismatches.join("\n")
     );
 }
@@ -113,43 +122,52 @@ fn python_matches_golden_files() {
 
 #[test]
 fn output_is_deterministic() {
-    for language in Language::ALL {
-        assert_eq!(
-            expected_files(language),
-            expected_files(language),
-            "{language}"
-        );
+    for folder in features() {
+        let schema = feature_schema(&folder);
+        for language in Language::ALL {
+            assert_eq!(
+                expected_files(&schema, language),
+                expected_files(&feature_schema(&folder), language),
+                "{language} {}",
+                folder.display()
+            );
+        }
     }
 }
 
 #[test]
 fn every_file_has_a_header_naming_its_schema() {
-    let schema = support::load(&support::all_schemas());
-    for language in Language::ALL {
-        for file in generate(&schema, language) {
-            let path = pusm_codegen::schema::Schema::source_files(&schema)[file.source.0].clone();
-            let first_lines: String = file.contents.lines().take(2).collect::<Vec<_>>().join("\n");
-            assert!(
-                first_lines.contains("Generated by pusm-codegen"),
-                "{}",
-                file.name
-            );
-            assert!(first_lines.contains("Do not edit"), "{}", file.name);
-            assert!(
-                first_lines.contains(&path.display().to_string()),
-                "{}: {first_lines}",
-                file.name
-            );
-            assert!(
-                file.contents.ends_with('\n') && !file.contents.ends_with("\n\n"),
-                "{}",
-                file.name
-            );
-            assert!(
-                !file.contents.contains(" \n"),
-                "{}: trailing spaces",
-                file.name
-            );
+    for folder in features() {
+        let schema = feature_schema(&folder);
+        for language in Language::ALL {
+            for file in generate(&schema, language) {
+                let first_lines: String =
+                    file.contents.lines().take(2).collect::<Vec<_>>().join("\n");
+                assert!(
+                    first_lines.contains("Generated by pusm-codegen"),
+                    "{}",
+                    file.name
+                );
+                assert!(first_lines.contains("Do not edit"), "{}", file.name);
+                if let Some(source) = file.source {
+                    let path = schema.source_files()[source.0].clone();
+                    assert!(
+                        first_lines.contains(&path.display().to_string()),
+                        "{}: {first_lines}",
+                        file.name
+                    );
+                }
+                assert!(
+                    file.contents.ends_with('\n') && !file.contents.ends_with("\n\n"),
+                    "{}",
+                    file.name
+                );
+                assert!(
+                    !file.contents.contains(" \n"),
+                    "{}: trailing spaces",
+                    file.name
+                );
+            }
         }
     }
 }

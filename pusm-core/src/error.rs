@@ -13,7 +13,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// Bad input from the other process (a corrupted length, an unknown enum value,
 /// a truncated hook file) is always reported here, never as a panic.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same message as `Display`, so an error returned from
+/// `main` reads as a sentence, not as a struct dump.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The prefix cannot name a shared memory (`PROTOCOL.md`, section 1).
@@ -141,7 +144,7 @@ pub enum Error {
     },
 
     /// Another live process already plays this role.
-    #[error("another live process already plays {role} on shared memory {prefix:?}")]
+    #[error("another live process already plays {role} on shared memory {prefix:?}; to talk to that process, join as {} instead (.role(Role::{}))", role.peer(), role_name(role.peer()))]
     RoleTaken {
         /// The prefix.
         prefix: String,
@@ -149,8 +152,12 @@ pub enum Error {
         role: Role,
     },
 
-    /// `resize` was asked for a capacity that is not strictly greater than the current one.
-    #[error("cannot resize shared memory {prefix:?} from {current} to {requested} bytes: the new capacity must be strictly greater")]
+    /// `resize` was refused before anything changed: the new capacity is not
+    /// strictly greater than the current one, or the next data file's name
+    /// would be too long.
+    #[error(
+        "cannot resize shared memory {prefix:?} from {current} to {requested} bytes: {reason}"
+    )]
     InvalidResize {
         /// The prefix.
         prefix: String,
@@ -158,6 +165,8 @@ pub enum Error {
         current: usize,
         /// The requested capacity.
         requested: usize,
+        /// Why it is refused.
+        reason: &'static str,
     },
 
     /// A capacity outside what the protocol can describe.
@@ -169,7 +178,9 @@ pub enum Error {
         reason: &'static str,
     },
 
-    /// A file or directory that pusm refuses to use: a symlink, or owned by another user.
+    /// A file or directory that pusm refuses to use: a symlink, not a regular
+    /// file, a file with more than one hard link, a file or directory owned by
+    /// another user, or a directory anyone may write to without the sticky bit.
     #[error("refusing to use {path}: {reason}")]
     UnsafeFile {
         /// The file or directory.
@@ -191,6 +202,20 @@ pub enum Error {
     },
 }
 
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+/// The name of `role` as written in Rust code (`Role::Python`).
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Python => "Python",
+        Role::Unity => "Unity",
+    }
+}
+
 impl Error {
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         Error::Io {
@@ -198,5 +223,44 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_prints_the_message_so_main_shows_a_sentence() {
+        let err = Error::PeerClosed {
+            prefix: "robot".to_owned(),
+        };
+        assert_eq!(
+            format!("{err:?}"),
+            "the peer closed shared memory \"robot\""
+        );
+        assert_eq!(format!("{err:?}"), err.to_string());
+    }
+
+    #[test]
+    fn role_taken_suggests_the_other_role() {
+        let err = Error::RoleTaken {
+            prefix: "robot".to_owned(),
+            role: Role::Unity,
+        };
+        assert_eq!(
+            err.to_string(),
+            "another live process already plays the Unity role on shared memory \"robot\"; \
+             to talk to that process, join as the Python role instead (.role(Role::Python))"
+        );
+        let err = Error::RoleTaken {
+            prefix: "robot".to_owned(),
+            role: Role::Python,
+        };
+        assert!(
+            err.to_string()
+                .ends_with("join as the Unity role instead (.role(Role::Unity))"),
+            "{err}"
+        );
     }
 }

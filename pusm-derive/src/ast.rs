@@ -57,10 +57,14 @@ impl<'a> Input<'a> {
                         "an enum without variants has no value to send; add at least one variant",
                     ));
                 }
+                let suggestions = suggested_values(&data.variants);
                 Body::Enum(
                     data.variants
                         .iter()
-                        .filter_map(|variant| errors.check(parse_variant(variant)).flatten())
+                        .zip(suggestions)
+                        .filter_map(|(variant, suggestion)| {
+                            errors.check(parse_variant(variant, suggestion)).flatten()
+                        })
                         .collect(),
                 )
             }
@@ -114,7 +118,51 @@ fn parse_fields<'a>(fields: &'a Fields, errors: &mut Errors) -> Vec<Field<'a>> {
     }
 }
 
-fn parse_variant(variant: &syn::Variant) -> syn::Result<Option<Variant<'_>>> {
+/// The value to suggest for a variant without one: one more than the
+/// previous variant's value (0 for the first), skipping every value already
+/// taken or suggested, so the suggestion never duplicates a value.
+pub(crate) fn free_value(previous: Option<i32>, taken: &[i32]) -> i32 {
+    let mut candidate = previous.and_then(|value| value.checked_add(1)).unwrap_or(0);
+    for _ in 0..=taken.len() {
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+        candidate = candidate.checked_add(1).unwrap_or(0);
+    }
+    candidate
+}
+
+/// For each variant, the value to suggest should it have none (see
+/// [`free_value`]), in declaration order.
+fn suggested_values<'v>(variants: impl IntoIterator<Item = &'v syn::Variant>) -> Vec<i32> {
+    let variants: Vec<&syn::Variant> = variants.into_iter().collect();
+    let mut taken: Vec<i32> = variants
+        .iter()
+        .filter_map(|variant| variant.discriminant.as_ref())
+        .filter_map(|(_, expr)| discriminant(expr).ok())
+        .collect();
+    let mut previous = None;
+    let mut out = Vec::with_capacity(variants.len());
+    for variant in variants {
+        let value = match variant
+            .discriminant
+            .as_ref()
+            .map(|(_, expr)| discriminant(expr))
+        {
+            Some(Ok(value)) => value,
+            _ => {
+                let value = free_value(previous, &taken);
+                taken.push(value);
+                value
+            }
+        };
+        out.push(value);
+        previous = Some(value);
+    }
+    out
+}
+
+fn parse_variant(variant: &syn::Variant, suggestion: i32) -> syn::Result<Option<Variant<'_>>> {
     let mut errors = Errors::default();
     let attrs = attr::parse(&variant.attrs, Place::Member, &mut errors);
     if !matches!(variant.fields, Fields::Unit) {
@@ -128,7 +176,7 @@ fn parse_variant(variant: &syn::Variant) -> syn::Result<Option<Variant<'_>>> {
             errors.push(syn::Error::new(
                 variant.ident.span(),
                 format!(
-                    "variant `{}` needs an explicit value (`{} = 0`): the value is what goes on the wire",
+                    "variant `{}` needs an explicit value (`{} = {suggestion}`): the value is what goes on the wire",
                     variant.ident, variant.ident
                 ),
             ));

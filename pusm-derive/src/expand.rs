@@ -20,7 +20,13 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
         Body::Struct(fields) => expand_struct(input, fields),
         Body::Enum(variants) => expand_enum(input, variants),
     };
+    let size_checks = match &input.body {
+        Body::Struct(fields) => inline_array_checks(fields),
+        Body::Enum(_) => TokenStream::new(),
+    };
     quote! {
+        #size_checks
+
         #[automatically_derived]
         impl #krate::SharedLayout for #ident {
             const LAYOUT: &'static #krate::layout::Layout<'static> = #layout;
@@ -50,6 +56,28 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
             #in_block
         }
     }
+}
+
+/// A compile-time check per fixed array held inline in a field: reading
+/// builds the array on the stack, so one over `MAX_INLINE_ARRAY` bytes is a
+/// compile error on the field's type asking for `Box<[T; N]>`.
+fn inline_array_checks(fields: &[Field<'_>]) -> TokenStream {
+    let limit = field_type::MAX_INLINE_ARRAY;
+    let message = format!(
+        "this fixed array is over {} KiB: reading it would build it on the stack; store it as `Box<[T; N]>`, which is decoded on the heap",
+        limit / 1024
+    );
+    let checks = fields.iter().flat_map(|field| {
+        field_type::inline_arrays(field.ty).into_iter().map(|ty| {
+            quote::quote_spanned! {syn::spanned::Spanned::span(ty)=>
+                const _: () = ::core::assert!(
+                    ::core::mem::size_of::<#ty>() <= #limit,
+                    #message
+                );
+            }
+        })
+    });
+    quote!(#(#checks)*)
 }
 
 /// A stand-in impl emitted next to compile errors. It never runs: the crate

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::{GenericArgument, PathArguments, Type, TypePath};
 
 const SUPPORTED: &str =
-    "supported: bool, i32, f32, String, Vec<u8>, Vec<T>, [T; N], Option<T>, and types that derive SharedLayout";
+    "supported: bool, i32, f32, String, Vec<u8>, Vec<T>, [T; N], Box<[T; N]>, Option<T>, and types that derive SharedLayout";
 
 /// Checks that `ty` can be a field of a pusm message.
 pub(crate) fn check(ty: &Type) -> syn::Result<()> {
@@ -98,7 +98,15 @@ fn check_path(path: &TypePath, inside_option: bool) -> syn::Result<()> {
                 "write `Option<T>`",
             )),
         },
-        "Box" | "Rc" | "Arc" | "Cow" => Err(unsupported(
+        "Box" => match arguments.as_slice() {
+            [Type::Array(array)] => check_nested(&array.elem, false),
+            _ => Err(unsupported(
+                path,
+                "`Box` is supported only around a fixed array",
+                "store the value itself, or write `Box<[T; N]>` for a big array",
+            )),
+        },
+        "Rc" | "Arc" | "Cow" => Err(unsupported(
             path,
             &format!("`{name}` is not supported"),
             "store the value itself",
@@ -154,6 +162,43 @@ fn type_arguments(segment: &syn::PathSegment) -> Vec<&Type> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The largest fixed array a field may hold inline, in bytes of Rust memory:
+/// reading a value builds it on the stack, so bigger arrays must be boxed
+/// (`Box<[T; N]>`, decoded straight into the heap).
+pub(crate) const MAX_INLINE_ARRAY: usize = 64 * 1024;
+
+/// Every fixed-array type inside `ty` that is held inline (not directly in a
+/// `Box`), outermost first: each must stay under [`MAX_INLINE_ARRAY`].
+pub(crate) fn inline_arrays(ty: &Type) -> Vec<&Type> {
+    let mut out = Vec::new();
+    collect_inline_arrays(ty, &mut out);
+    out
+}
+
+fn collect_inline_arrays<'t>(ty: &'t Type, out: &mut Vec<&'t Type>) {
+    match ty {
+        Type::Array(array) => {
+            out.push(ty);
+            collect_inline_arrays(&array.elem, out);
+        }
+        Type::Paren(inner) => collect_inline_arrays(&inner.elem, out),
+        Type::Group(inner) => collect_inline_arrays(&inner.elem, out),
+        Type::Path(path) => {
+            let Some(last) = path.path.segments.last() else {
+                return;
+            };
+            let boxed = last.ident == "Box";
+            for argument in type_arguments(last) {
+                match argument {
+                    Type::Array(array) if boxed => collect_inline_arrays(&array.elem, out),
+                    other => collect_inline_arrays(other, out),
+                }
+            }
+        }
+        _ => {}
     }
 }
 

@@ -36,7 +36,8 @@
 //!
 //! - Structs with named fields (or no fields), in declaration order, no padding.
 //! - Enums of unit variants with `#[repr(i32)]` and an explicit integer
-//!   discriminant on every variant; the discriminant is the wire value.
+//!   discriminant on every variant; the discriminant is the wire value. A
+//!   variant without one is an error suggesting a value no variant has.
 //!
 //! # Field types
 //!
@@ -47,8 +48,14 @@
 //! | `Vec<u8>` | `bytes` |
 //! | `Vec<T>` | `[T]` |
 //! | `[T; N]` | `[T; N]` |
+//! | `Box<[T; N]>` | `[T; N]`, decoded on the heap |
 //! | `Option<T>` | `T?` |
 //! | any type that implements `SharedLayout` | that type |
+//!
+//! A fixed array held inline in a field may take at most 64 KiB: reading
+//! builds it on the stack, so a bigger one (`[[i32; 65536]; 16]`) is a
+//! compile error asking for `Box<[T; N]>`, which is decoded straight into the
+//! heap and never overflows the stack.
 //!
 //! Anything else (`u32`, `i64`, `f64`, `usize`, `&str`, tuples, maps,
 //! `Option<Option<T>>`, generic parameters, tuple structs, enums with data,

@@ -43,6 +43,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bounds;
 mod fnv;
 mod layout;
 mod signature;

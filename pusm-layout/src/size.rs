@@ -42,39 +42,6 @@ impl Layout<'_> {
         }
     }
 
-    /// The element type of a list, inside this type, whose elements take no
-    /// bytes (`[Empty]`, `[[int32; 0]]`), looking through arrays, lists and
-    /// optionals but not into structs (each struct is checked on its own).
-    ///
-    /// Such a list is nothing but its count on the wire: a peer could claim
-    /// two billion values in four bytes, and a reader that builds one object
-    /// per value would run out of memory. The schema language rejects it.
-    ///
-    /// ```
-    /// use pusm_layout::Layout;
-    /// let nothing = Layout::Array(&Layout::Int32, 0);
-    /// let list = Layout::List(&nothing);
-    /// assert!(Layout::Optional(&list).list_of_nothing().is_some());
-    /// assert!(Layout::List(&Layout::Bool).list_of_nothing().is_none());
-    /// ```
-    #[must_use]
-    pub const fn list_of_nothing(&self) -> Option<&Layout<'_>> {
-        match *self {
-            Layout::List(element) => match element.fixed_size() {
-                Some(0) => Some(element),
-                _ => element.list_of_nothing(),
-            },
-            Layout::Array(element, _) | Layout::Optional(element) => element.list_of_nothing(),
-            Layout::Bool
-            | Layout::Int32
-            | Layout::Float32
-            | Layout::String
-            | Layout::Bytes
-            | Layout::Enum(_)
-            | Layout::Struct(_) => None,
-        }
-    }
-
     /// The encoded size of values of `layouts` one after another (a run of
     /// consecutive struct fields) when every one has a fixed size, else `None`.
     ///
@@ -198,28 +165,6 @@ mod tests {
         assert_eq!(Layout::fixed_size_of_run(&[&inner, &with_name]), None);
         assert_eq!(Layout::fixed_size_of_run(&[&huge, &huge]), None);
         assert_eq!(Layout::fixed_size_of_run(&[]), Some(0));
-    }
-
-    #[test]
-    fn lists_of_nothing_are_found_through_containers_but_not_structs() {
-        let empty = Layout::Struct(&EMPTY);
-        let list = Layout::List(&empty);
-        assert!(list.list_of_nothing().is_some());
-        assert!(Layout::Array(&list, 2).list_of_nothing().is_some());
-        assert!(Layout::List(&Layout::List(&empty))
-            .list_of_nothing()
-            .is_some());
-        assert!(Layout::List(&Layout::Array(&Layout::Int32, 0))
-            .list_of_nothing()
-            .is_some());
-        // A list of lists or optionals of nothing: each element has a count or a flag.
-        assert!(Layout::List(&Layout::Optional(&empty))
-            .list_of_nothing()
-            .is_none());
-        assert!(Layout::List(&Layout::Struct(&INNER))
-            .list_of_nothing()
-            .is_none());
-        assert!(empty.list_of_nothing().is_none());
     }
 
     #[test]

@@ -10,6 +10,9 @@ pub const FLOAT32_SIZE: usize = 4;
 pub const LENGTH_SIZE: usize = 4;
 /// The largest length or count the int32 prefix can carry.
 pub const MAX_LENGTH: usize = i32::MAX as usize;
+/// The largest capacity of a message region, in bytes: a message of a type
+/// whose smallest value is larger can never be sent.
+pub const MAX_CAPACITY: usize = i32::MAX as usize;
 /// The smallest `N` of a fixed array `[T; N]` in a schema.
 pub const MIN_ARRAY_LEN: usize = 1;
 /// The largest `N` of a fixed array `[T; N]` in a schema.

@@ -70,6 +70,9 @@ pub(crate) struct VariantDecl {
     /// The value, when it is a valid int32 (otherwise already reported).
     pub value: Option<i32>,
     pub value_span: Range<usize>,
+    /// True when the variant has no `= value` at all (reported with the
+    /// enum, once every value is known, to suggest a free one).
+    pub missing_value: bool,
 }
 
 /// `struct Name { ... }`

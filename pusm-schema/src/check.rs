@@ -154,17 +154,32 @@ fn check_enum(file: usize, decl: &EnumDecl, reports: &mut Vec<Report>) {
                         ),
                         "value used again here",
                     )
-                    .with_related(
-                        file,
-                        (*span).clone(),
-                        format!("'{first}' has this value"),
-                    ),
+                    .with_related(file, (*span).clone(), format!("'{first}' has this value"))
+                    .with_help(format!(
+                        "give '{}' a value no other variant has, like {}",
+                        name.name,
+                        free_value(value, decl)
+                    )),
                 );
             } else {
                 values.insert(value, (&name.name, &variant.value_span));
             }
         }
     }
+}
+
+/// The first value after `value` that no variant of `decl` has (wrapping
+/// past the largest int32 to 0).
+fn free_value(value: i32, decl: &EnumDecl) -> i32 {
+    let taken: Vec<i32> = decl.variants.iter().filter_map(|v| v.value).collect();
+    let mut candidate = value;
+    for _ in 0..=taken.len() {
+        candidate = candidate.checked_add(1).unwrap_or(0);
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+    }
+    candidate
 }
 
 /// The generated module of a file is its stem: it must be an identifier,

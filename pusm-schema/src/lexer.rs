@@ -214,6 +214,10 @@ impl Lexer<'_, '_> {
     /// A run of characters that cannot start a token: one error for the run.
     fn unexpected(&mut self) {
         let start = self.pos;
+        if self.peek_at(0) == Some(b'<') {
+            self.generic_arguments();
+            return;
+        }
         let mut chars = 0;
         while let Some(byte) = self.peek_at(0) {
             let starts_token = byte.is_ascii_whitespace()
@@ -249,6 +253,44 @@ impl Lexer<'_, '_> {
         } else if found == "-" {
             report = report.with_help("a '-' may only start a negative integer, like -1");
         }
+        self.report(report);
+        self.push(TokenKind::Error, start);
+    }
+
+    /// `<...>` (as in `Vec<int32>`, `map<string, int32>`): one error up to
+    /// the matching `>` on the line, with a hint on what to write instead.
+    fn generic_arguments(&mut self) {
+        let start = self.pos;
+        let mut depth = 0usize;
+        while let Some(byte) = self.peek_at(0) {
+            match byte {
+                b'<' => depth += 1,
+                b'>' => depth = depth.saturating_sub(1),
+                b'\n' | b';' | b'{' | b'}' => break,
+                _ => {}
+            }
+            self.pos += self.char_len_at(self.pos);
+            if depth == 0 {
+                break;
+            }
+        }
+        let found = self.text.get(start..self.pos).unwrap_or_default();
+        let name = match self.tokens.last() {
+            Some(Token {
+                kind: TokenKind::Ident(name),
+                span,
+            }) if span.end == start => Some(name.as_str()),
+            _ => None,
+        };
+        let (help, note) = crate::hints::for_generic(name);
+        let report = Report::new(
+            self.file,
+            start..self.pos,
+            format!("unexpected '{}'", found.escape_debug()),
+            "not part of the schema language",
+        )
+        .with_help(help)
+        .with_note(note);
         self.report(report);
         self.push(TokenKind::Error, start);
     }

@@ -43,15 +43,27 @@
 //! - Strings (import paths) know two escapes, `\"` and `\\`, and end on
 //!   their line. Integers are decimal; leading zeros are allowed.
 //! - Paths are never canonicalized in messages or in [`SchemaFile::path`]:
-//!   they are as named, joined with the importer's folder, with `.` and `..`
-//!   removed lexically. Files are identified by their canonical path on disk
-//!   (so two spellings of one file are read once).
+//!   they are as named, joined with the importer's folder (or the include
+//!   folder they were found in), with `.` and `..` removed lexically. Files
+//!   are identified by their canonical path on disk (so two spellings of one
+//!   file are read once).
+//! - Imports name relative `.pusm` paths, looked up next to the importing
+//!   file, then in each include folder ([`load_with_includes`]); the file
+//!   found, symlinks resolved, must be inside the folder of a root file or an
+//!   include folder, and is refused before it is opened otherwise. Only
+//!   regular files of at most [`MAX_FILE_SIZE`] bytes are read, opened
+//!   without blocking.
 //! - An empty enum is an error (it has no valid value); an empty struct is
-//!   fine, but a list of values that take no bytes (`[Empty]`) is an error:
-//!   it is only a count on the wire, which a peer could set to two billion.
-//! - Limits: `[` nests at most [`MAX_NESTING`] deep in one type; a type
-//!   expanded with its nested structs is at most [`MAX_LAYOUT_DEPTH`] levels
-//!   deep and its signature at most [`MAX_SIGNATURE_LEN`] bytes long.
+//!   fine, but a list element or optional value that can build more objects
+//!   than it takes bytes (`[Empty]`, `[[Empty; 8]?]`, `Empty?`) is an error
+//!   (`pusm_layout::Layout::amplifier`): a peer could make a reader build
+//!   millions of objects from a few bytes.
+//! - A type whose smallest value is larger than the largest capacity
+//!   (2^31 - 1 bytes, like `[[int32; 65536]; 65536]`) is an error.
+//! - Limits: type constructors (`[T]`, `[T; N]`, `T?`) nest at most
+//!   [`MAX_NESTING`] deep in one type; a type expanded with its nested
+//!   structs is at most [`MAX_LAYOUT_DEPTH`] levels deep and its signature
+//!   at most [`MAX_SIGNATURE_LEN`] bytes long.
 //! - At most [`MAX_ERRORS`] errors are reported, then one that says how many
 //!   more there were. Stray tokens in a row at the top level are one error; a
 //!   missing `;` or `,` at the end of a line is reported and assumed. A spot
@@ -60,14 +72,15 @@
 //!   files of one schema must not share it (compared without case).
 
 mod ast;
+mod bounds;
 mod check;
 mod cycles;
 pub mod diagnostics;
+mod hints;
 pub mod ir;
 mod lexer;
 mod loader;
 mod lower;
-mod nothing;
 mod parser;
 mod resolve;
 mod suggest;
@@ -79,7 +92,7 @@ pub use ir::{
     EnumDef, FieldDef, FileId, Item, Schema, SchemaFile, Span, StructDef, TypeId, TypeRef,
     VariantDef,
 };
-pub use loader::Sources;
+pub use loader::{Sources, MAX_FILE_SIZE};
 pub use lower::{MAX_LAYOUT_DEPTH, MAX_SIGNATURE_LEN};
 pub use parser::{MAX_ARRAY_LEN, MAX_NESTING, MIN_ARRAY_LEN};
 
@@ -90,12 +103,31 @@ use loader::FileSource;
 /// (imports are relative to the importing file), and checks them.
 ///
 /// Returns every error found, not just the first. With no paths, the schema
-/// is empty.
+/// is empty. Same as [`load_with_includes`] without include folders.
 ///
 /// # Errors
 /// When a file cannot be read or breaks a rule of the schema language.
 pub fn load(paths: &[impl AsRef<Path>]) -> Result<Schema, Diagnostics> {
-    load_from(&loader::Disk, paths)
+    load_from(&loader::Disk, paths, &[] as &[PathBuf])
+}
+
+/// Loads the schema files at `paths` from disk, looking up each import next
+/// to the importing file and then in each folder of `includes` in order (as
+/// `protoc -I` does), and checks them.
+///
+/// Only regular files of at most [`MAX_FILE_SIZE`] bytes are read, and an
+/// import must name a relative `.pusm` path whose file, symlinks resolved,
+/// is inside the folder of one of `paths` or inside one of `includes`
+/// (`docs/SCHEMA.md`, "Imports").
+///
+/// # Errors
+/// When a file cannot be read, an import breaks these rules, or a file
+/// breaks a rule of the schema language.
+pub fn load_with_includes(
+    paths: &[impl AsRef<Path>],
+    includes: &[impl AsRef<Path>],
+) -> Result<Schema, Diagnostics> {
+    load_from(&loader::Disk, paths, includes)
 }
 
 /// Like [`load`], but reads the files from `sources` instead of the disk:
@@ -105,16 +137,36 @@ pub fn load(paths: &[impl AsRef<Path>]) -> Result<Schema, Diagnostics> {
 /// When a file is missing from `sources` or breaks a rule of the schema
 /// language.
 pub fn load_sources(sources: &Sources, roots: &[impl AsRef<Path>]) -> Result<Schema, Diagnostics> {
-    load_from(sources, roots)
+    load_from(sources, roots, &[] as &[PathBuf])
 }
 
-fn load_from(source: &dyn FileSource, roots: &[impl AsRef<Path>]) -> Result<Schema, Diagnostics> {
+/// Like [`load_with_includes`], but reads the files from `sources`.
+///
+/// # Errors
+/// As [`load_with_includes`].
+pub fn load_sources_with_includes(
+    sources: &Sources,
+    roots: &[impl AsRef<Path>],
+    includes: &[impl AsRef<Path>],
+) -> Result<Schema, Diagnostics> {
+    load_from(sources, roots, includes)
+}
+
+fn load_from(
+    source: &dyn FileSource,
+    roots: &[impl AsRef<Path>],
+    includes: &[impl AsRef<Path>],
+) -> Result<Schema, Diagnostics> {
     let roots: Vec<PathBuf> = roots
         .iter()
         .map(|root| root.as_ref().to_path_buf())
         .collect();
+    let includes: Vec<PathBuf> = includes
+        .iter()
+        .map(|dir| dir.as_ref().to_path_buf())
+        .collect();
     let mut reports = Vec::new();
-    let loaded = loader::load_all(source, &roots, &mut reports);
+    let loaded = loader::load_all(source, &roots, &includes, &mut reports);
     check::check_files(&loaded, &mut reports);
     let resolved = resolve::resolve(&loaded, &mut reports);
     cycles::check_recursion(&loaded, &resolved, &mut reports);
@@ -123,7 +175,7 @@ fn load_from(source: &dyn FileSource, roots: &[impl AsRef<Path>]) -> Result<Sche
             Some(schema) => {
                 lower::check_limits(&schema, &loaded, &mut reports);
                 if reports.is_empty() {
-                    nothing::check_lists_of_nothing(&schema, &loaded, &mut reports);
+                    bounds::check_bounds(&schema, &loaded, &mut reports);
                 }
                 if reports.is_empty() {
                     return Ok(schema);

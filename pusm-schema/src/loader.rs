@@ -40,9 +40,15 @@ impl Sources {
     }
 }
 
+/// The largest schema file read, in bytes: anything bigger is refused
+/// before it is read (a schema is text written by people; `/dev/zero` is not).
+pub const MAX_FILE_SIZE: u64 = 1 << 20;
+
 /// Why a file could not be read.
 pub(crate) enum ReadError {
     NotFound,
+    /// Larger than [`MAX_FILE_SIZE`]: the size, when known.
+    TooLarge(u64),
     Other(String),
 }
 
@@ -50,9 +56,11 @@ pub(crate) enum ReadError {
 pub(crate) trait FileSource {
     /// The bytes of the file at `path`.
     fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError>;
-    /// The identity of the file at `path`: two paths with the same key are
-    /// one file.
+    /// The identity of the file or folder at `path`: two paths with the same
+    /// key are one file; a file is inside a folder when its key is.
     fn key(&self, path: &Path) -> PathBuf;
+    /// Whether something exists at `path` (without opening it).
+    fn exists(&self, path: &Path) -> bool;
 }
 
 /// Files on disk.
@@ -60,30 +68,128 @@ pub(crate) struct Disk;
 
 impl FileSource for Disk {
     fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
-        if path.is_dir() {
-            return Err(ReadError::Other("it is a directory".to_owned()));
-        }
-        std::fs::read(path).map_err(|error| match error.kind() {
-            io::ErrorKind::NotFound => ReadError::NotFound,
-            _ => ReadError::Other(error.to_string()),
-        })
+        read_regular_file(path)
     }
 
     fn key(&self, path: &Path) -> PathBuf {
-        std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+        let folder = if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        };
+        std::fs::canonicalize(folder).unwrap_or_else(|_| normalize(path))
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        // Follows symlinks: a dangling one is not found.
+        std::fs::metadata(path).is_ok()
+    }
+}
+
+/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes. The file is
+/// opened without blocking (a FIFO would wait for a writer forever) and
+/// checked after opening (so it cannot be swapped for another kind of file
+/// between a check and the open).
+fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    {
+        // Without O_NONBLOCK, refuse what is not a regular file before opening.
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => return Err(not_regular(&meta)),
+            _ => {}
+        }
+    }
+    let file = options.open(path).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Other(error.to_string()),
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|error| ReadError::Other(error.to_string()))?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    // Never more than the limit, even if the file grows while it is read.
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| ReadError::Other(error.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn not_regular(meta: &std::fs::Metadata) -> ReadError {
+    if meta.is_dir() {
+        ReadError::Other("it is a directory".to_owned())
+    } else {
+        ReadError::Other(
+            "it is not a regular file (a FIFO, socket or device); schema files are regular files"
+                .to_owned(),
+        )
     }
 }
 
 impl FileSource for Sources {
     fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
-        self.files
+        let bytes = self
+            .files
             .get(&normalize(path))
-            .cloned()
-            .ok_or(ReadError::NotFound)
+            .ok_or(ReadError::NotFound)?;
+        if bytes.len() as u64 > MAX_FILE_SIZE {
+            return Err(ReadError::TooLarge(bytes.len() as u64));
+        }
+        Ok(bytes.clone())
     }
 
     fn key(&self, path: &Path) -> PathBuf {
         normalize(path)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.files.contains_key(&normalize(path))
+    }
+}
+
+/// Whether the file with key `file` is inside the folder with key `folder`
+/// (lexically: keys are canonical on disk, normalized in memory).
+fn is_inside(file: &Path, folder: &Path) -> bool {
+    file.strip_prefix(folder).is_ok_and(|rest| {
+        rest.components()
+            .all(|component| matches!(component, Component::Normal(_)))
+    })
+}
+
+/// The message of a file that could not be read.
+fn read_error_text(error: ReadError, what: &str, path: &Path) -> (String, String) {
+    match error {
+        ReadError::NotFound => (
+            format!("cannot find {what} '{}'", path.display()),
+            "not found".to_owned(),
+        ),
+        ReadError::TooLarge(size) => (
+            format!(
+                "{what} '{}' is too large: {size} bytes, over the limit of {MAX_FILE_SIZE} bytes",
+                path.display()
+            ),
+            "too large".to_owned(),
+        ),
+        ReadError::Other(why) => (
+            format!("cannot read {what} '{}': {why}", path.display()),
+            "cannot be read".to_owned(),
+        ),
     }
 }
 
@@ -138,14 +244,30 @@ struct Frame {
 }
 
 /// Reads `roots` and their imports from `source`, reporting unreadable files,
-/// import cycles and every syntax error.
+/// imports outside the allowed folders, import cycles and every syntax error.
+///
+/// Imports are looked up next to the importing file, then in each of
+/// `includes`; the file found must be inside the folder of a root or an
+/// include folder once symlinks are resolved.
 pub(crate) fn load_all(
     source: &dyn FileSource,
     roots: &[PathBuf],
+    includes: &[PathBuf],
     reports: &mut Vec<Report>,
 ) -> Loaded {
+    let includes: Vec<PathBuf> = includes.iter().map(|dir| normalize(dir)).collect();
+    let mut allowed: Vec<PathBuf> = includes.iter().map(|dir| source.key(dir)).collect();
+    for root in roots {
+        let folder = normalize(root)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        allowed.push(source.key(&folder));
+    }
     let mut loader = Loader {
         source,
+        includes,
+        allowed,
         files: Vec::new(),
         states: Vec::new(),
         by_key: HashMap::new(),
@@ -164,12 +286,7 @@ pub(crate) fn load_all(
                 loader.visit(index);
             }
             Err(error) => {
-                let message = match error {
-                    ReadError::NotFound => format!("cannot find schema file '{}'", path.display()),
-                    ReadError::Other(why) => {
-                        format!("cannot read schema file '{}': {why}", path.display())
-                    }
-                };
+                let (message, _) = read_error_text(error, "schema file", &path);
                 loader.reports.push(Report::without_spot(path, message));
             }
         }
@@ -182,6 +299,10 @@ pub(crate) fn load_all(
 
 struct Loader<'s, 'r> {
     source: &'s dyn FileSource,
+    /// Include folders, searched after the importing file's folder.
+    includes: Vec<PathBuf>,
+    /// Keys of the folders imported files must be inside.
+    allowed: Vec<PathBuf>,
     files: Vec<LoadedFile>,
     states: Vec<State>,
     by_key: HashMap<PathBuf, usize>,
@@ -259,13 +380,9 @@ impl Loader<'_, '_> {
                 ));
                 continue;
             }
-            let importer = self
-                .files
-                .get(file)
-                .map(|loaded| loaded.path.clone())
-                .unwrap_or_default();
-            let folder = importer.parent().unwrap_or_else(|| Path::new(""));
-            let path = normalize(&folder.join(&import.path));
+            let Some(path) = self.resolve(file, &import) else {
+                continue;
+            };
             let key = self.source.key(&path);
             if let Some(&target) = self.by_key.get(&key) {
                 if self.states.get(target) == Some(&State::InProgress) {
@@ -306,25 +423,98 @@ impl Loader<'_, '_> {
                     });
                 }
                 Err(error) => {
-                    let (message, label) = match error {
-                        ReadError::NotFound => (
-                            format!("cannot find imported file '{}'", path.display()),
-                            "not found".to_owned(),
-                        ),
-                        ReadError::Other(why) => (
-                            format!("cannot read imported file '{}': {why}", path.display()),
-                            "cannot be read".to_owned(),
-                        ),
-                    };
-                    let mut report = Report::new(file, import.span, message, label);
-                    if Path::new(&import.path).is_relative() {
-                        report = report
-                            .with_note("imports are relative to the folder of the importing file");
-                    }
-                    self.reports.push(report);
+                    let (message, label) = read_error_text(error, "imported file", &path);
+                    self.reports
+                        .push(Report::new(file, import.span, message, label));
                 }
             }
         }
+    }
+
+    /// Where `import` of `file` points: next to `file`, else in the first
+    /// include folder that has it. `None` when it breaks a rule (reported):
+    /// an absolute path, not a `.pusm` file, not found anywhere, or outside
+    /// the folders imports may reach.
+    fn resolve(&mut self, file: usize, import: &ast::Import) -> Option<PathBuf> {
+        let named = Path::new(&import.path);
+        if named.has_root() || named.is_absolute() {
+            self.reports.push(
+                Report::new(
+                    file,
+                    import.span.clone(),
+                    format!("import path '{}' is absolute", import.path),
+                    "absolute path",
+                )
+                .with_help(
+                    "name the file relative to the importing file, or to an include folder (-I)",
+                ),
+            );
+            return None;
+        }
+        if named.extension().is_none_or(|ext| ext != "pusm") {
+            self.reports.push(
+                Report::new(
+                    file,
+                    import.span.clone(),
+                    format!("import path '{}' does not name a '.pusm' file", import.path),
+                    "not a schema file name",
+                )
+                .with_help("schema files end in '.pusm'"),
+            );
+            return None;
+        }
+        let importer = self
+            .files
+            .get(file)
+            .map(|loaded| loaded.path.clone())
+            .unwrap_or_default();
+        let folder = importer.parent().unwrap_or_else(|| Path::new(""));
+        let beside = normalize(&folder.join(named));
+        let path = std::iter::once(beside.clone())
+            .chain(self.includes.iter().map(|dir| normalize(&dir.join(named))))
+            .find(|candidate| self.source.exists(candidate));
+        let Some(path) = path else {
+            let mut report = Report::new(
+                file,
+                import.span.clone(),
+                format!("cannot find imported file '{}'", beside.display()),
+                "not found",
+            )
+            .with_note("imports are relative to the folder of the importing file");
+            if !self.includes.is_empty() {
+                let folders: Vec<String> = self
+                    .includes
+                    .iter()
+                    .map(|dir| format!("'{}'", dir.display()))
+                    .collect();
+                report = report.with_note(format!(
+                    "also looked in the include folders {}",
+                    folders.join(", ")
+                ));
+            }
+            self.reports.push(report);
+            return None;
+        };
+        let key = self.source.key(&path);
+        if !self.allowed.iter().any(|folder| is_inside(&key, folder)) {
+            self.reports.push(
+                Report::new(
+                    file,
+                    import.span.clone(),
+                    format!(
+                        "imported file '{}' is outside the schema folders",
+                        path.display()
+                    ),
+                    "outside the schema folders",
+                )
+                .with_note(
+                    "an import may reach only the folders of the schema files named and the include folders, symlinks resolved",
+                )
+                .with_help("add its folder as an include folder: '-I <folder>' or Builder::include"),
+            );
+            return None;
+        }
+        Some(path)
     }
 
     fn set_import(&mut self, file: usize, slot: usize, target: usize) {

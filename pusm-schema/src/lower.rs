@@ -14,8 +14,12 @@ use crate::loader::Loaded;
 use crate::resolve::Resolved;
 
 /// The deepest a type may be once every struct is expanded, counting one
-/// level per struct, list, array and optional.
-pub const MAX_LAYOUT_DEPTH: usize = 256;
+/// level per struct, list, array and optional. The binding language is Rust:
+/// a derived type's constant layout refers to those of its fields, and rustc
+/// stops at 128 nested queries by default (a chain of 128 structs fails);
+/// 64 leaves half of that as margin. C# and Python compile and run chains
+/// of 64 (`tests/codegen-build/schemas/deep.pusm`).
+pub const MAX_LAYOUT_DEPTH: usize = 64;
 
 /// The longest a type's signature (`PROTOCOL.md`, "Fingerprint") may be.
 /// Nested types are written out in full wherever they appear, so a few

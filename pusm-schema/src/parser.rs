@@ -17,8 +17,10 @@ use crate::ast::{
 use crate::diagnostics::Report;
 use crate::lexer::{lex, Token, TokenKind};
 
-/// How deeply `[` may nest in one type expression.
-pub const MAX_NESTING: usize = 64;
+/// How deeply type constructors (`[T]`, `[T; N]`, `T?`) may nest in one
+/// type expression: the same limit for every target language, with margin
+/// under what each compiles (`docs/SCHEMA.md`, "Limits").
+pub const MAX_NESTING: usize = 32;
 /// The smallest fixed array length.
 pub const MIN_ARRAY_LEN: usize = 1;
 /// The largest fixed array length.
@@ -540,7 +542,9 @@ impl Parser<'_, '_> {
                             ),
                             format!("level {} starts here", MAX_NESTING + 1),
                         )
-                        .with_help(format!("nest lists and arrays at most {MAX_NESTING} deep")),
+                        .with_help(format!(
+                            "nest lists, arrays and optionals at most {MAX_NESTING} deep"
+                        )),
                     );
                     return Err(Failed);
                 }
@@ -661,12 +665,52 @@ impl Parser<'_, '_> {
                 self.bump();
             }
         }
+        self.report_missing_values(&variants);
         Ok(EnumDecl {
             docs,
             name,
             variants,
             recovered,
         })
+    }
+
+    /// Reports every variant without a value, suggesting one more than the
+    /// previous variant's value (0 for the first) that no variant has and no
+    /// other suggestion took: following the help never makes a duplicate.
+    fn report_missing_values(&mut self, variants: &[VariantDecl]) {
+        let mut taken: Vec<i64> = variants
+            .iter()
+            .filter_map(|variant| variant.value.map(i64::from))
+            .collect();
+        let mut previous: Option<i64> = None;
+        for variant in variants {
+            if !variant.missing_value {
+                previous = variant.value.map(i64::from).or(previous);
+                continue;
+            }
+            let mut candidate = previous.map_or(0, |value| value + 1);
+            while taken.contains(&candidate) || i32::try_from(candidate).is_err() {
+                candidate = if candidate >= i64::from(i32::MAX) {
+                    0
+                } else {
+                    candidate + 1
+                };
+            }
+            taken.push(candidate);
+            previous = Some(candidate);
+            self.reports.push(
+                Report::new(
+                    self.file,
+                    variant.name.span.clone(),
+                    format!("enum variant '{}' has no value", variant.name.name),
+                    "expected '= <value>' after this",
+                )
+                .with_help(format!(
+                    "give every variant an explicit int32 value: {} = {candidate},",
+                    variant.name.name
+                )),
+            );
+        }
     }
 
     fn variant(&mut self, docs: Vec<String>) -> Parsed<VariantDecl> {
@@ -698,18 +742,6 @@ impl Parser<'_, '_> {
         } else {
             let token = self.current();
             if matches!(token.kind, TokenKind::Comma | TokenKind::RBrace) {
-                self.reports.push(
-                    Report::new(
-                        self.file,
-                        name.span.clone(),
-                        format!("enum variant '{}' has no value", name.name),
-                        "expected '= <value>' after this",
-                    )
-                    .with_help(format!(
-                        "give every variant an explicit int32 value: {} = 0,",
-                        name.name
-                    )),
-                );
                 (None, name.span.clone())
             } else {
                 return Err(self.expected("'='"));
@@ -718,11 +750,13 @@ impl Parser<'_, '_> {
         if !self.at(&TokenKind::RBrace) {
             self.expect_terminator(&TokenKind::Comma, "','", "the variant")?;
         }
+        let missing_value = value.is_none() && value_span == name.span;
         Ok(VariantDecl {
             docs,
             name,
             value,
             value_span,
+            missing_value,
         })
     }
 }

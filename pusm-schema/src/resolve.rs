@@ -248,8 +248,19 @@ impl Resolver<'_, '_> {
             let mut known: Vec<&str> = self.names.keys().copied().collect();
             known.sort_unstable();
             candidates.extend(known);
-            if let Some(found) = suggest(&ident.name, &candidates) {
-                report = report.with_help(format!("did you mean '{found}'?"));
+            let hint = crate::hints::for_type_name(&ident.name);
+            match (suggest(&ident.name, &candidates), hint) {
+                (Some(found), Some((help, note))) => {
+                    report = report
+                        .with_help(format!("did you mean '{found}'?"))
+                        .with_note(help)
+                        .with_note(note);
+                }
+                (Some(found), None) => {
+                    report = report.with_help(format!("did you mean '{found}'?"));
+                }
+                (None, Some((help, note))) => report = report.with_help(help).with_note(note),
+                (None, None) => {}
             }
         }
         self.reports.push(report);

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{errors_files, messages_files, ok_files, sources};
-use pusm_schema::{load, load_sources, FileId};
+use pusm_schema::{load, load_sources, load_with_includes, FileId};
 
 fn paths(schema: &pusm_schema::Schema) -> Vec<String> {
     schema
@@ -217,7 +217,8 @@ fn loading_from_disk_resolves_imports_relative_to_each_file() {
     );
     write(root, "lib/shapes.pusm", "struct Point { x: float32; }\n");
     let main = root.join("app/main.pusm");
-    let schema = load(&[&main]).unwrap();
+    // `lib/` is outside `app/`: reachable through an include folder.
+    let schema = load_with_includes(&[&main], &[root]).unwrap();
     assert_eq!(
         schema.source_files(),
         vec![
@@ -228,7 +229,13 @@ fn loading_from_disk_resolves_imports_relative_to_each_file() {
     );
     // The same file named twice, spelled differently, is read once.
     let again = root.join("lib/../app/main.pusm");
-    assert_eq!(load(&[main.clone(), again]).unwrap().files.len(), 3);
+    assert_eq!(
+        load_with_includes(&[main.clone(), again], &[root])
+            .unwrap()
+            .files
+            .len(),
+        3
+    );
 }
 
 #[test]
@@ -238,9 +245,9 @@ fn loading_from_disk_reports_missing_files_and_folders() {
     write(
         root,
         "main.pusm",
-        "import \"missing.pusm\";\nimport \"folder\";\n",
+        "import \"missing.pusm\";\nimport \"folder.pusm\";\n",
     );
-    std::fs::create_dir_all(root.join("folder")).unwrap();
+    std::fs::create_dir_all(root.join("folder.pusm")).unwrap();
     let errors = load(&[root.join("main.pusm"), root.join("absent.pusm")]).unwrap_err();
     let messages: Vec<String> = errors.iter().map(|error| error.message.clone()).collect();
     assert_eq!(
@@ -252,7 +259,7 @@ fn loading_from_disk_reports_missing_files_and_folders() {
             ),
             format!(
                 "cannot read imported file '{}': it is a directory",
-                root.join("folder").display()
+                root.join("folder.pusm").display()
             ),
             format!(
                 "cannot find schema file '{}'",

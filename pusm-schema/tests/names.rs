@@ -283,8 +283,18 @@ error: duplicate value -1 in enum 'E': 'B' and 'A' both have it
   |         -- 'A' has this value
 3 |     B = -1,
   |         ^^ value used again here
+  |
+  = help: give 'B' a value no other variant has, like 0
 
 "
+    );
+    // The suggestion skips every value in use.
+    let errors =
+        common::load(&[("test.pusm", "enum E { A = 0, B = 1, C = 0, D = 2 }\n")]).unwrap_err();
+    let error = errors.iter().next().unwrap();
+    assert_eq!(
+        error.help.as_deref(),
+        Some("give 'C' a value no other variant has, like 3")
     );
 }
 
@@ -352,7 +362,7 @@ error: 'b/Shapes.pusm' and 'a/shapes.pusm' would generate the same module 'Shape
 "
     );
     ok_files(&[
-        ("a/shapes.pusm", "import \"../b/other.pusm\";\n"),
+        ("shapes.pusm", "import \"b/other.pusm\";\n"),
         ("b/other.pusm", ""),
     ]);
 }

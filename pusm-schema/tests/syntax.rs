@@ -214,51 +214,51 @@ fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
     assert_eq!(
         errors(&text),
         "\
-error: type nested too deeply: more than 64 levels of '['
-  --> test.pusm:2:75: level 65 starts here
-  = help: nest lists and arrays at most 64 deep
+error: type nested too deeply: more than 32 levels of '['
+  --> test.pusm:2:43: level 33 starts here
+  = help: nest lists, arrays and optionals at most 32 deep
   = note: no snippet: a line is over 1024 bytes long
 
 "
     );
     let text = format!(
         "struct A {{\n    deep: {}int32{};\n}}\n",
-        "[".repeat(66),
-        "]".repeat(66)
+        "[".repeat(34),
+        "]".repeat(34)
     );
     assert_eq!(
         errors(&text),
         format!(
             "\
-error: type nested too deeply: more than 64 levels of '['
-  --> test.pusm:2:75
+error: type nested too deeply: more than 32 levels of '['
+  --> test.pusm:2:43
   |
 2 |     deep: {}int32{};
-  |                                                                           ^ level 65 starts here
+  |                                           ^ level 33 starts here
   |
-  = help: nest lists and arrays at most 64 deep
+  = help: nest lists, arrays and optionals at most 32 deep
 
 ",
-            "[".repeat(66),
-            "]".repeat(66)
+            "[".repeat(34),
+            "]".repeat(34)
         )
     );
 
     // Exactly at the limit is fine.
     let text = format!(
         "struct A {{ deep: {}int32{}; }}",
-        "[".repeat(64),
-        "]".repeat(64)
+        "[".repeat(32),
+        "]".repeat(32)
     );
     assert_eq!(field_types(&text).len(), 1);
     let text = format!(
         "struct A {{ deep: {}int32{}; }}",
-        "[".repeat(65),
-        "]".repeat(65)
+        "[".repeat(33),
+        "]".repeat(33)
     );
     assert_eq!(
         messages(&text),
-        vec!["type nested too deeply: more than 64 levels of '['".to_owned()]
+        vec!["type nested too deeply: more than 32 levels of '['".to_owned()]
     );
 }
 
@@ -315,6 +315,38 @@ error: enum variant 'A' has no value
 
 "
     );
+}
+
+#[test]
+fn suggested_enum_values_are_never_taken() {
+    let helps = |text: &str| -> Vec<String> {
+        common::load(&[("test.pusm", text)])
+            .unwrap_err()
+            .iter()
+            .filter_map(|error| error.help.clone())
+            .collect()
+    };
+    // One more than the previous variant, skipping values in use and values
+    // already suggested.
+    assert_eq!(
+        helps("enum E { Idle = 0, Move, Jump = 1, Crouch, Run = 3 }"),
+        [
+            "give every variant an explicit int32 value: Move = 2,",
+            "give every variant an explicit int32 value: Crouch = 4,"
+        ]
+    );
+    // The first variant gets 0 unless a later one has it.
+    assert_eq!(
+        helps("enum E { A, B = 0 }"),
+        ["give every variant an explicit int32 value: A = 1,"]
+    );
+    // Past the largest int32, the search starts again from 0.
+    assert_eq!(
+        helps("enum E { Top = 2147483647, Next, Zero = 0 }"),
+        ["give every variant an explicit int32 value: Next = 1,"]
+    );
+    // Following every help gives a valid enum.
+    ok("enum E { Idle = 0, Move = 2, Jump = 1, Crouch = 4, Run = 3 }");
 }
 
 #[test]
@@ -544,6 +576,8 @@ error: duplicate value 0 in enum 'Mode': 'Run' and 'Idle' both have it
    |            - 'Idle' has this value
 15 |     Run = 0,
    |           ^ value used again here
+   |
+   = help: give 'Run' a value no other variant has, like 1
 
 error: duplicate variant 'Idle' in enum 'Mode'
    --> test.pusm:16:5

@@ -305,51 +305,69 @@ fn expanded_depth_is_limited() {
     }
     text.push_str("struct L300 {}\n");
     let messages = messages(&text);
-    assert_eq!(messages, vec!["type 'L44' nests too deeply: 257 levels once nested structs are expanded (the limit is 256)".to_owned()]);
+    assert_eq!(messages, vec!["type 'L236' nests too deeply: 65 levels once nested structs are expanded (the limit is 64)".to_owned()]);
 }
 
 #[test]
-fn a_list_of_values_that_take_no_bytes_is_an_error() {
-    assert_eq!(
-        errors("struct Empty {}\nstruct A {\n    id: int32;\n    items: [Empty];\n}\n"),
-        "\
-error: field 'items' is a list of values that take no bytes
-  --> test.pusm:4:5
-  |
-4 |     items: [Empty];
-  |     ^^^^^ 'Empty' takes no bytes: only the list's count would be sent
-  |
-  = help: send the number as an int32 field instead, or give the values a field
-  = note: a peer could announce two billion such values in four bytes, and a reader that builds one object per value would run out of memory
-
-"
+fn types_of_other_languages_get_a_hint_on_the_five_wire_types() {
+    let load = |text: &str| common::load(&[("test.pusm", text)]).unwrap_err();
+    let five = "the wire has five types: bool, int32, float32, string and bytes; lists '[T]', fixed arrays '[T; N]', optionals 'T?', enums and structs are built from them";
+    let errors = load("struct A { a: int64; b: u8; c: HashMap; }\n");
+    let all: Vec<_> = errors.iter().collect();
+    assert_eq!(all.len(), 3, "{errors}");
+    assert!(
+        all[0].help.as_deref().unwrap().contains("two int32 fields"),
+        "{errors}"
     );
-}
-
-#[test]
-fn lists_of_nothing_are_found_inside_containers_and_named_once_per_field() {
-    let messages = messages(
-        "struct Empty {}\n\
-         struct Hollow { inner: Empty; pair: [Empty; 2]; }\n\
-         struct A {\n\
-             in_array: [[Empty]; 2];\n\
-             in_option: [Hollow]?;\n\
-             of_lists: [[Hollow]];\n\
-             fine_flags: [Empty?];\n\
-             of_arrays: [[Empty; 3]]?;\n\
-             fine_empty: Empty;\n\
-         }\n",
+    assert!(
+        all[1]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("bytes for a byte array"),
+        "{errors}"
     );
-    let expected: Vec<String> = ["in_array", "in_option", "of_lists", "of_arrays"]
-        .iter()
-        .map(|field| format!("field '{field}' is a list of values that take no bytes"))
-        .collect();
-    assert_eq!(messages, expected);
-    let errors =
-        common::load(&[("test.pusm", "struct E {}\nstruct A { x: [[E; 3]]; }\n")]).unwrap_err();
+    assert!(
+        all[2]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("there is no map"),
+        "{errors}"
+    );
+    for error in &all {
+        assert_eq!(
+            error.notes.last().map(String::as_str),
+            Some(five),
+            "{errors}"
+        );
+    }
+    // A close builtin is still suggested first, with the hint as a note.
+    let errors = load("struct A { a: float64; }\n");
     let error = errors.iter().next().unwrap();
-    assert_eq!(
-        error.label,
-        "'[E; 3]' takes no bytes: only the list's count would be sent"
+    assert_eq!(error.help.as_deref(), Some("did you mean 'float32'?"));
+    assert!(
+        error.notes[0].starts_with("there is no 64-bit float"),
+        "{errors}"
     );
+    // Generic syntax is one error per '<...>', with the hint for the name.
+    let errors = load(
+        "struct A {\n    v: Vec<int32>;\n    m: map<string, int32>;\n    p: Pair<int32>;\n}\n",
+    );
+    let messages: Vec<_> = errors.iter().map(|error| error.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unexpected '<int32>'",
+            "unexpected '<string, int32>'",
+            "unexpected '<int32>'"
+        ]
+    );
+    let helps: Vec<_> = errors
+        .iter()
+        .map(|error| error.help.clone().unwrap())
+        .collect();
+    assert!(helps[0].starts_with("a list is written '[T]'"), "{errors}");
+    assert!(helps[1].starts_with("there is no map"), "{errors}");
+    assert_eq!(helps[2], "types take no '<...>' arguments");
 }

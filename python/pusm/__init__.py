@@ -3,6 +3,10 @@
 A drop-in successor of the ``python_unity_shared_memory`` package: same class, same
 methods, same files, plus bounds checks, UTF-8 strings, a CPU-friendly wait and
 peer-death detection. See README.md.
+
+Submodules imported on demand: ``pusm.codegen`` runs the ``pusm-codegen`` generator the
+wheel installs (``python -m pusm.codegen``); ``pusm.gym`` turns a conversation into a
+``gymnasium.Env`` (needs the ``gym`` extra).
 """
 
 from ._memory import ROLE_PYTHON, ROLE_UNITY, SharedMemory, delete_files
@@ -32,6 +36,7 @@ from .errors import (
     VersionMismatchError,
 )
 
+# The Rust workspace's version (root Cargo.toml), as the wheel's and the Unity package's.
 __version__ = "0.1.0"
 
 __all__ = [

@@ -14,7 +14,10 @@ DIR_NAME = "python_unity_shared_memory"
 
 _O_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
 _O_BINARY: int = getattr(os, "O_BINARY", 0)
-_OPEN_FLAGS = os.O_RDWR | _O_NOFOLLOW | _O_BINARY
+# O_NONBLOCK: opening a FIFO or a device planted at a name must not block (regular
+# files ignore the flag; anything else is refused right after opening).
+_O_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS = os.O_RDWR | _O_NOFOLLOW | _O_BINARY | _O_NONBLOCK
 _CREATE_FLAGS = _OPEN_FLAGS | os.O_CREAT | os.O_EXCL
 _HAS_UIDS = hasattr(os, "geteuid")
 
@@ -42,6 +45,19 @@ def validate_prefix(prefix: object) -> str:
     for broken, rule in rules:
         if broken:
             raise InvalidPrefixError("invalid prefix %r: %s" % (prefix, rule))
+    try:
+        size = len(prefix.encode("utf-8"))
+    except UnicodeEncodeError as err:
+        raise InvalidPrefixError(
+            "invalid prefix %r: not encodable as UTF-8 (%s at index %d)"
+            % (prefix, err.reason, err.start)
+        ) from None
+    if size > MAX_NAME_LEN - 1:
+        raise InvalidPrefixError(
+            "invalid prefix %r: %d bytes of UTF-8, at most %d (the first data file, the prefix "
+            "and '_', must fit the %d-byte file name limit)"
+            % (prefix, size, MAX_NAME_LEN - 1, MAX_NAME_LEN)
+        )
     return prefix
 
 
@@ -79,32 +95,75 @@ def ensure_dir() -> str:
             "refusing shared directory %s: it is owned by uid %d, not by us (uid %d); "
             "set TMPDIR to a private directory" % (path, st.st_uid, os.geteuid())
         )
+    if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
+        # Anyone could replace our files there: refused, never chmod-ed.
+        raise UnsafeFileError(
+            "refusing shared directory %s: it is world-writable without the sticky bit "
+            "(mode %o); chmod it to 700 or set TMPDIR to a private directory"
+            % (path, stat.S_IMODE(st.st_mode))
+        )
     return path
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISLNK, "a symlink"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    for test, name in kinds:
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _check_opened(fd: int, path: str) -> os.stat_result:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
-        raise UnsafeFileError("refusing %s: not a regular file" % path)
+        raise UnsafeFileError("refusing %s: it is %s" % (path, _kind(st.st_mode)))
     if _HAS_UIDS and st.st_uid != os.geteuid():
         raise UnsafeFileError(
             "refusing %s: owned by uid %d, not by us (uid %d)" % (path, st.st_uid, os.geteuid())
         )
+    if st.st_nlink > 1:
+        # Another name of the same file could be anything: a hard link planted at
+        # the hook name would have us write into some other file of this user.
+        raise UnsafeFileError(
+            "refusing %s: it has %d hard links, a shared memory file has one" % (path, st.st_nlink)
+        )
     return st
 
 
-def _refuse_symlink(err: OSError, path: str) -> None:
+def _refuse_not_regular(err: OSError, path: str) -> None:
+    """Turn an open() failure caused by what is at ``path`` (anything but a regular
+    file with one link) into UnsafeFileError."""
     if err.errno == errno.ELOOP:
         raise UnsafeFileError("refusing %s: it is a symlink" % path) from None
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFileError("refusing %s: it is %s" % (path, _kind(st.st_mode))) from None
+    if st.st_nlink > 1:
+        raise UnsafeFileError(
+            "refusing %s: it has %d hard links, a shared memory file has one" % (path, st.st_nlink)
+        ) from None
 
 
 def open_existing(path: str) -> Tuple[int, os.stat_result]:
     """Open an existing file read-write without following symlinks and check that it is a
-    regular file of ours. Raises FileNotFoundError (plain) when missing."""
+    regular file of ours with one link. Raises FileNotFoundError (plain) when missing,
+    UnsafeFileError for anything that is not such a file."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise
     except OSError as err:
-        _refuse_symlink(err, path)
+        _refuse_not_regular(err, path)
         raise
     try:
         return fd, _check_opened(fd, path)
@@ -114,17 +173,15 @@ def open_existing(path: str) -> Tuple[int, os.stat_result]:
 
 
 def create_exclusive(path: str, what: str) -> int:
-    """Create ``path`` (0o600), failing with AlreadyExistsError if anything is there."""
+    """Create ``path`` (0o600), failing with AlreadyExistsError if a regular file is
+    there and UnsafeFileError if anything else is (a symlink, a directory...)."""
     try:
         return os.open(path, _CREATE_FLAGS, 0o600)
-    except FileExistsError:
-        if os.path.islink(path):
-            raise UnsafeFileError(
-                "refusing %s: a symlink is planted at the %s name" % (path, what)
-            ) from None
+    except FileExistsError as err:
+        _refuse_not_regular(err, path)
         raise AlreadyExistsError("the %s file %s already exists" % (what, path)) from None
     except OSError as err:
-        _refuse_symlink(err, path)
+        _refuse_not_regular(err, path)
         raise
 
 

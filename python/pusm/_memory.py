@@ -1,4 +1,4 @@
-"""SharedMemory: the seed's API on top of wire protocol v1 (PROTOCOL.md sections 1-7)."""
+"""SharedMemory: the original package's API on top of wire protocol v1 (PROTOCOL.md sections 1-7)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,26 @@ import mmap
 import operator
 import os
 import struct
+import time
 import weakref
-from typing import Any, NoReturn, Optional, Tuple, Union
+from typing import Any, Callable, NoReturn, Optional, Tuple
 
-from . import _files, _lock, _wait
+from . import _files, _futex, _lock, _wait
+from ._access import INT32_MAX, Access, _pack_i32, _unpack_i32
 from .errors import (
     AlreadyExistsError,
     ClosedError,
     CorruptDataError,
     CorruptHookError,
     InvalidArgumentError,
-    InvalidLengthError,
     InvalidResizeError,
     InvalidTypeError,
-    InvalidUtf8Error,
     NotFoundError,
-    OutOfBoundsError,
     PeerClosedError,
     PeerDiedError,
     PusmError,
     PusmTimeoutError,
     RoleTakenError,
-    ValueOutOfRangeError,
     VersionMismatchError,
 )
 
@@ -43,24 +41,17 @@ OFF_CLOSED = 14
 _ROLE_OFFSETS = {ROLE_PYTHON: 12, ROLE_UNITY: 13}
 _PEER_ROLE = {ROLE_PYTHON: ROLE_UNITY, ROLE_UNITY: ROLE_PYTHON}
 
-INT32_MIN = -(2**31)
-INT32_MAX = 2**31 - 1
-
 # How long a joiner tolerates a hook that exists but is not fully written yet (or a
 # data file that is missing / too small) before calling it corrupt. A creator writes
 # its 15 bytes in one call right after creating the file, so this is only a safety net.
 JOIN_GRACE = 1.0
+# How recently a hook that is not fully written yet must have been modified for
+# replace_stale to take it for a creator at work (and leave it alone).
+CREATION_GRACE = 2.0
 
 _HOOK_HEADER = struct.Struct("<iii")
-_I32 = struct.Struct("<i")
-_F32 = struct.Struct("<f")
-_unpack_i32 = _I32.unpack_from
-_pack_i32 = _I32.pack_into
-_unpack_f32 = _F32.unpack_from
-_pack_f32 = _F32.pack_into
 _perf_counter = _wait._perf_counter
 
-Buffer = Union[bytes, bytearray, memoryview]
 _Data = mmap.mmap
 
 # Every open SharedMemory, so that a normal interpreter exit closes them (the peer
@@ -72,7 +63,7 @@ _LIVE: "weakref.WeakSet[SharedMemory]" = weakref.WeakSet()
 def _close_all_at_exit() -> None:
     for sm in list(_LIVE):
         try:
-            sm.close()
+            sm._close(delete=False, implicit=True)
         except Exception:
             pass
 
@@ -94,7 +85,7 @@ def _unmap(data: Optional[_Data]) -> None:
             pass
 
 
-class SharedMemory:
+class SharedMemory(Access):
     """One side of a shared memory conversation (see the package README).
 
     ``SharedMemory(prefix, capacity, create_new, timeout=-1, role="python", *,
@@ -108,6 +99,18 @@ class SharedMemory:
     - ``role`` is ``"python"`` (flag at hook offset 12) or ``"unity"`` (offset 13).
 
     A SharedMemory is not thread-safe: use it from one thread at a time.
+
+    Besides the original package's primitives, large payloads are read without an
+    intermediate copy: ``read_bytes_into(offset, buffer)`` fills any writable buffer
+    (bytearray, numpy array), and ``view(offset, length)`` is a read-only memoryview
+    of the shared bytes themselves (valid while this side holds control).
+
+    ``close()`` / ``delete()`` always tell the peer (closed flag). An object that is
+    garbage-collected or still open at interpreter exit closes *implicitly*: it sets
+    the closed flag only if this side holds control, so that a message it handed over
+    stays readable by the peer (the original packages fail every call once the flag
+    is set); a pusm peer still learns at once that this side is gone (its liveness
+    lock is released).
     """
 
     __slots__ = (
@@ -122,7 +125,11 @@ class SharedMemory:
         "_hook_id",
         "_hook",
         "_data",
+        "_view",
         "_data_id",
+        "_data_private",
+        "_futex_addr",
+        "_wake",
         "_capacity",
         "_file_number",
         "_ready",
@@ -150,7 +157,13 @@ class SharedMemory:
         self._hook_fd = -1
         self._hook_id = None  # type: Optional[Tuple[int, int]]
         self._data = None  # type: Optional[_Data]
+        self._view = None  # type: Optional[memoryview]
         self._data_id = None  # type: Optional[Tuple[int, int]]
+        # The current data file was created by resize() in the turn we still hold:
+        # the peer never mapped it, so nobody else would remove it.
+        self._data_private = False
+        self._futex_addr = None  # type: Optional[int]
+        self._wake = None  # type: Optional[Callable[[], Any]]
         self._capacity = 0
         self._file_number = 0
         self._peer_seen_alive = False
@@ -222,12 +235,13 @@ class SharedMemory:
             created.append(data_path)
             try:
                 os.ftruncate(data_fd, capacity)
-                self._data = _map(data_fd, capacity)
                 dst = os.fstat(data_fd)
-                self._data_id = (dst.st_dev, dst.st_ino)
+                self._install_data(_map(data_fd, capacity), (dst.st_dev, dst.st_ino))
             finally:
                 os.close(data_fd)
             self._hook = mmap.mmap(fd, HOOK_SIZE, access=mmap.ACCESS_WRITE)
+            self._futex_addr = _futex.word_address(self._hook)
+            self._wake = _futex.waker(self._futex_addr)
         except BaseException:
             self._abandon()
             for path in reversed(created):
@@ -241,12 +255,22 @@ class SharedMemory:
         _LIVE.add(self)
 
     def _remove_stale(self) -> None:
-        """replace_stale: remove the files of a conversation nobody is alive in."""
+        """replace_stale: remove the files of a conversation nobody is alive in.
+
+        Of several processes replacing the same stale files at once exactly one
+        removes them: the others find the hook live (locked, or being written by the
+        winner) or no longer the file they locked, and get AlreadyExistsError."""
         try:
-            fd, _ = _files.open_existing(self._hook_path)
+            fd, st = _files.open_existing(self._hook_path)
         except FileNotFoundError:
             return  # vanished meanwhile: just create
         try:
+            if _being_created(fd, st):
+                raise AlreadyExistsError(
+                    "shared memory %r in %s is being created by another process (its hook "
+                    "file is not fully written yet); refusing to replace it"
+                    % (self._prefix, self._dir)
+                )
             # Look first, without taking anything: a lock we took on a live hook, even
             # briefly, would look to a creator waiting there like its peer joining
             # (and then dying).
@@ -259,6 +283,16 @@ class SharedMemory:
                 raise AlreadyExistsError(
                     "shared memory %r in %s is live: a process holds role %s; refusing to replace it"
                     % (self._prefix, self._dir, " and ".join(live))
+                )
+            # We hold both locks of the file we opened: is it still the one at the
+            # path? Another replacer may have removed it and created a new
+            # conversation meanwhile; deleting by name would destroy that one.
+            if not _same_file(self._hook_path, (st.st_dev, st.st_ino)):
+                if not os.path.lexists(self._hook_path):
+                    return  # removed by another replacer: just create
+                raise AlreadyExistsError(
+                    "shared memory %r in %s was replaced by another process meanwhile; "
+                    "refusing to replace it" % (self._prefix, self._dir)
                 )
             _files.delete_conversation(self._prefix, self._dir)
         finally:
@@ -290,6 +324,8 @@ class SharedMemory:
             self._peer_seen_alive = _lock.is_locked(fd, self._peer)
             number, capacity = self._read_complete_header(deadline)
             self._hook = mmap.mmap(fd, HOOK_SIZE, access=mmap.ACCESS_WRITE)
+            self._futex_addr = _futex.word_address(self._hook)
+            self._wake = _futex.waker(self._futex_addr)
             self._map_first_data(number, capacity, deadline)
         except BaseException:
             self._abandon()
@@ -321,8 +357,8 @@ class SharedMemory:
                         % (self._hook_path, self._prefix, len(raw), HOOK_SIZE)
                     )
                 raise CorruptHookError(
-                    "hook file %s of shared memory %r was never written (version 0)"
-                    % (self._hook_path, self._prefix)
+                    "hook file %s of shared memory %r is still at version 0: the creator never "
+                    "finished writing it" % (self._hook_path, self._prefix)
                 )
             backoff.pause(now, grace_end)
         if version != VERSION:
@@ -387,11 +423,27 @@ class SharedMemory:
             new = _map(fd, capacity)
         finally:
             os.close(fd)
-        _unmap(self._data)
-        self._data = new
-        self._data_id = (st.st_dev, st.st_ino)
+        self._drop_data()
+        self._install_data(new, (st.st_dev, st.st_ino))
         self._capacity = capacity
         self._file_number = number
+
+    def _install_data(self, data: _Data, ident: Tuple[int, int]) -> None:
+        self._data = data
+        self._view = memoryview(data)
+        self._data_id = ident
+
+    def _drop_data(self) -> None:
+        """Unmap the data file (a view a user still holds keeps it mapped until released)."""
+        view = self._view
+        self._view = None
+        if view is not None:
+            try:
+                view.release()
+            except BufferError:
+                pass  # an export of the view itself: the mapping lives until it goes
+        _unmap(self._data)
+        self._data = None
 
     # ------------------------------------------------------------------ turns
 
@@ -409,7 +461,9 @@ class SharedMemory:
         assert h is not None
         own = self._own
         if not h[own] and not h[OFF_CLOSED]:
-            status = _wait.wait_for_flag(h, own, OFF_CLOSED, deadline, self._spin, self._peer_died)
+            status = _wait.wait_for_flag(
+                h, own, OFF_CLOSED, deadline, self._spin, self._peer_state, self._futex_addr
+            )
             if status == _wait.TIMED_OUT:
                 self._fail(
                     PusmTimeoutError(
@@ -443,15 +497,27 @@ class SharedMemory:
             self._peer_seen_alive = _lock.is_locked(self._hook_fd, self._peer)
         self._ready = True
 
-    def _peer_died(self) -> bool:
+    def _peer_state(self) -> int:
+        """PEER_LOCKED: a live pusm peer (it wakes us); PEER_GONE: the pusm peer we saw
+        exited without closing; PEER_UNLOCKED: no lock (an original package, or
+        nobody joined yet)."""
         if _lock.is_locked(self._hook_fd, self._peer):
             self._peer_seen_alive = True
-            return False
+            return _wait.PEER_LOCKED
         h = self._hook
-        return self._peer_seen_alive and h is not None and not h[OFF_CLOSED]
+        if self._peer_seen_alive and h is not None and not h[OFF_CLOSED]:
+            return _wait.PEER_GONE
+        return _wait.PEER_UNLOCKED
 
     def _follow_resize(self, number: int, capacity: int) -> None:
         """The peer resized while we waited: map the new file, delete the old one(s)."""
+        if capacity <= self._capacity:
+            # A resize always grows the memory: -1, 0 or a shrink is a corrupt hook.
+            raise CorruptHookError(
+                "hook file %s of shared memory %r says the peer resized to data file %d of "
+                "capacity %d, not more than the current %d bytes"
+                % (self._hook_path, self._prefix, number, capacity, self._capacity)
+            )
         old = self._file_number
         self._switch_data(number, capacity)
         # Every file the peer went through (it may have resized twice in one turn).
@@ -490,6 +556,11 @@ class SharedMemory:
         h[self._own] = 0
         self._ready = False
         h[self._peer] = 1
+        wake = self._wake
+        if wake is not None:
+            wake()  # a pusm peer asleep on the futex (an original one polls)
+        # The peer may map our current data file from now on.
+        self._data_private = False
         if wait:
             self._sync()
 
@@ -518,8 +589,9 @@ class SharedMemory:
         number = self._file_number + 1
         if len(self._prefix.encode("utf-8")) + number > _files.MAX_NAME_LEN:
             raise InvalidResizeError(
-                "cannot resize shared memory %r again: data file %d would need a name longer than %d bytes"
-                % (self._prefix, number, _files.MAX_NAME_LEN)
+                "cannot resize shared memory %r to %d bytes: the data file name would exceed "
+                "%d bytes (data file %d is the prefix and %d underscores)"
+                % (self._prefix, new_capacity, _files.MAX_NAME_LEN, number, number)
             )
         path = os.path.join(self._dir, _files.data_name(self._prefix, number))
         try:
@@ -545,9 +617,17 @@ class SharedMemory:
         # Capacity first, then the file number the peer watches.
         _pack_i32(h, OFF_CAPACITY, new_capacity)
         _pack_i32(h, OFF_FILE_NUMBER, number)
-        _unmap(old)  # the peer deletes the old file when it notices
-        self._data = new
-        self._data_id = (st.st_dev, st.st_ino)
+        _futex.wake(self._futex_addr)
+        old_path = os.path.join(self._dir, _files.data_name(self._prefix, self._file_number))
+        old_id = self._data_id
+        self._drop_data()
+        if self._data_private and _same_file(old_path, old_id):
+            # Created by our previous resize in this same turn: the peer never
+            # mapped it, and an original package only removes the file it had.
+            _files.remove_quietly(old_path)
+        # Otherwise the peer deletes the old file when it notices.
+        self._install_data(new, (st.st_dev, st.st_ino))
+        self._data_private = True
         self._capacity = new_capacity
         self._file_number = number
 
@@ -561,7 +641,7 @@ class SharedMemory:
         """``close()``, then remove the hook and data files."""
         self._close(delete=True)
 
-    def _close(self, delete: bool) -> None:
+    def _close(self, delete: bool, implicit: bool = False) -> None:
         if getattr(self, "_open", False):
             self._open = False
             self._ready = False
@@ -573,7 +653,11 @@ class SharedMemory:
                     # The peer closed first: nobody else will remove the files.
                     if h[OFF_CLOSED]:
                         delete = True
-                    h[OFF_CLOSED] = 1
+                    # Implicitly (garbage collection, exit) only while we hold
+                    # control: the peer may still have to read what we handed over.
+                    if not implicit or h[self._own]:
+                        h[OFF_CLOSED] = 1
+                        _futex.wake(self._futex_addr)
                 except ValueError:
                     pass
         if delete and getattr(self, "_hook_path", None):
@@ -587,10 +671,14 @@ class SharedMemory:
         fd = getattr(self, "_hook_fd", -1)
         if fd >= 0 and os.getpid() == self._pid:
             _lock.release(fd, self._own)
+            # A pusm peer waiting on the futex learns at once that our lock is gone.
+            _futex.wake(getattr(self, "_futex_addr", None))
+        self._futex_addr = None
+        self._wake = None
         _unmap(getattr(self, "_hook", None))
-        _unmap(getattr(self, "_data", None))
+        if getattr(self, "_view", None) is not None or getattr(self, "_data", None) is not None:
+            self._drop_data()
         self._hook = None
-        self._data = None
         if fd >= 0:
             self._hook_fd = -1
             try:
@@ -616,7 +704,7 @@ class SharedMemory:
 
     def __del__(self) -> None:
         try:
-            self._close(delete=False)
+            self._close(delete=False, implicit=True)
         except BaseException:
             pass
 
@@ -647,187 +735,6 @@ class SharedMemory:
     @property
     def closed(self) -> bool:
         return not self._open
-
-    # ------------------------------------------------------------------ primitives
-    #
-    # Hot path: ``_ready`` says we hold control and already followed any resize, so
-    # one byte read of the closed flag stands in for wait_unblocked(). Anything else
-    # (blocked, closed, never synced) goes through _sync().
-
-    def _out_of_bounds(self, what: str, offset: int, length: int) -> OutOfBoundsError:
-        if offset < 0:
-            reason = "negative offset"
-        elif length < 0:
-            reason = "negative length"
-        else:
-            reason = "it would cross the end"
-        return OutOfBoundsError(
-            "%s of %d bytes at offset %d is out of bounds of shared memory %r (capacity %d): %s"
-            % (what, length, offset, self._prefix, self._capacity, reason),
-            offset,
-            length,
-            self._capacity,
-        )
-
-    def read_bool(self, offset: int) -> Tuple[bool, int]:
-        if not self._ready:
-            self._sync()
-        if offset < 0 or offset >= self._capacity:
-            raise self._out_of_bounds("read_bool", offset, 1)
-        return self._data[offset] != 0, offset + 1  # type: ignore[index]
-
-    def write_bool(self, offset: int, value: bool) -> int:
-        if not self._ready:
-            self._sync()
-        if offset < 0 or offset >= self._capacity:
-            raise self._out_of_bounds("write_bool", offset, 1)
-        self._data[offset] = 1 if value else 0  # type: ignore[index]
-        return offset + 1
-
-    def read_int32(self, offset: int) -> Tuple[int, int]:
-        if not self._ready:
-            self._sync()
-        end = offset + 4
-        if offset < 0 or end > self._capacity:
-            raise self._out_of_bounds("read_int32", offset, 4)
-        return _unpack_i32(self._data, offset)[0], end  # type: ignore[arg-type]
-
-    def write_int32(self, offset: int, value: int) -> int:
-        if not self._ready:
-            self._sync()
-        end = offset + 4
-        if offset < 0 or end > self._capacity:
-            raise self._out_of_bounds("write_int32", offset, 4)
-        try:
-            _pack_i32(self._data, offset, value)  # type: ignore[arg-type]
-        except (struct.error, OverflowError, TypeError):
-            raise self._bad_int32(value) from None
-        return end
-
-    def _bad_int32(self, value: object) -> PusmError:
-        try:
-            as_int = operator.index(value)  # type: ignore[arg-type]
-        except TypeError:
-            return InvalidTypeError(
-                "write_int32 on shared memory %r needs an int, not %s (%r)"
-                % (self._prefix, type(value).__name__, value)
-            )
-        return ValueOutOfRangeError(
-            "value %d does not fit an int32 [%d, %d] (shared memory %r)"
-            % (as_int, INT32_MIN, INT32_MAX, self._prefix),
-            value,
-        )
-
-    def read_float32(self, offset: int) -> Tuple[float, int]:
-        if not self._ready:
-            self._sync()
-        end = offset + 4
-        if offset < 0 or end > self._capacity:
-            raise self._out_of_bounds("read_float32", offset, 4)
-        return _unpack_f32(self._data, offset)[0], end  # type: ignore[arg-type]
-
-    def write_float32(self, offset: int, value: float) -> int:
-        if not self._ready:
-            self._sync()
-        end = offset + 4
-        if offset < 0 or end > self._capacity:
-            raise self._out_of_bounds("write_float32", offset, 4)
-        try:
-            _pack_f32(self._data, offset, value)  # type: ignore[arg-type]
-        except (struct.error, OverflowError, TypeError):
-            if isinstance(value, (int, float)):
-                raise ValueOutOfRangeError(
-                    "value %r does not fit a float32 (shared memory %r)" % (value, self._prefix),
-                    value,
-                ) from None
-            raise InvalidTypeError(
-                "write_float32 on shared memory %r needs a float, not %s (%r)"
-                % (self._prefix, type(value).__name__, value)
-            ) from None
-        return end
-
-    def read_string(self, offset: int) -> Tuple[str, int]:
-        if not self._ready:
-            self._sync()
-        start = offset + 4
-        if offset < 0 or start > self._capacity:
-            raise self._out_of_bounds("read_string (length)", offset, 4)
-        data = self._data
-        length = _unpack_i32(data, offset)[0]  # type: ignore[arg-type]
-        end = start + length
-        if length < 0 or end > self._capacity:
-            raise InvalidLengthError(
-                "string at offset %d of shared memory %r has length %d, %s (capacity %d)"
-                % (
-                    offset,
-                    self._prefix,
-                    length,
-                    "which is negative" if length < 0 else "which runs past the end",
-                    self._capacity,
-                )
-            )
-        raw = data[start:end]  # type: ignore[index]
-        try:
-            return raw.decode("utf-8"), end
-        except UnicodeDecodeError as err:
-            raise InvalidUtf8Error(
-                "string at offset %d of shared memory %r is not valid UTF-8 (bad byte at offset %d: %s)"
-                % (offset, self._prefix, start + err.start, err.reason)
-            ) from None
-
-    def write_string(self, offset: int, value: str) -> int:
-        if not self._ready:
-            self._sync()
-        if not isinstance(value, str):
-            raise InvalidTypeError(
-                "write_string on shared memory %r needs a str, not %s"
-                % (self._prefix, type(value).__name__)
-            )
-        try:
-            raw = value.encode("utf-8")
-        except UnicodeEncodeError as err:
-            raise ValueOutOfRangeError(
-                "string %r cannot be encoded as UTF-8 (%s) (shared memory %r)"
-                % (value, err.reason, self._prefix),
-                value,
-            ) from None
-        start = offset + 4
-        end = start + len(raw)
-        if offset < 0 or end > self._capacity:
-            raise self._out_of_bounds("write_string", offset, 4 + len(raw))
-        data = self._data
-        _pack_i32(data, offset, len(raw))  # type: ignore[arg-type]
-        data[start:end] = raw  # type: ignore[index]
-        return end
-
-    def read_bytes(self, offset: int, length: int) -> Tuple[bytes, int]:
-        end = offset + length
-        # The one call generated readers make per variable-length field: one test
-        # for the common case (a slice of an mmap is a new bytes object).
-        if not (self._ready and 0 <= offset <= end <= self._capacity):
-            if not self._ready:
-                self._sync()
-            if offset < 0 or length < 0 or end > self._capacity:
-                raise self._out_of_bounds("read_bytes", offset, length)
-        return self._data[offset:end], end  # type: ignore[index]
-
-    def write_bytes(self, offset: int, data: Buffer) -> int:
-        if not self._ready:
-            self._sync()
-        if not isinstance(data, (bytes, bytearray)):
-            try:
-                view = memoryview(data)
-            except TypeError:
-                raise InvalidTypeError(
-                    "write_bytes on shared memory %r needs bytes, bytearray or memoryview, not %s"
-                    % (self._prefix, type(data).__name__)
-                ) from None
-            data = view.cast("B") if view.c_contiguous else view.tobytes()
-        end = offset + len(data)
-        if 0 <= offset and end <= self._capacity:
-            self._data[offset:end] = data  # type: ignore[index]
-            return end
-        raise self._out_of_bounds("write_bytes", offset, len(data))
 
 
 def _check_timeout(timeout: object) -> Optional[float]:
@@ -865,6 +772,16 @@ def _describe_timeout(timeout: Optional[float]) -> str:
 def _pread(fd: int, size: int) -> bytes:
     os.lseek(fd, 0, os.SEEK_SET)
     return os.read(fd, size)
+
+
+def _being_created(fd: int, st: os.stat_result) -> bool:
+    """True for a hook not fully written yet (short, or at version 0) and modified in
+    the last CREATION_GRACE seconds: a creator is at work, between creating the file
+    and writing it (and it takes its liveness lock in between)."""
+    raw = _pread(fd, 4)
+    if st.st_size >= HOOK_SIZE and len(raw) == 4 and raw != bytes(4):
+        return False
+    return time.time() - st.st_mtime < CREATION_GRACE
 
 
 def _same_file(path: str, ident: Optional[Tuple[int, int]]) -> bool:

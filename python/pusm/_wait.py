@@ -2,12 +2,16 @@
 
 ``adaptive`` (default): spin on the flag for ~50 us (hand-offs that come back quickly
 are seen with no added latency; every few dozen checks the CPU is offered to others,
-in case the peer shares it), then yield the CPU (``os.sched_yield``) until ~500 us,
-then sleep with exponential backoff starting at 50 us and capped at 1 ms. ``spin``: check the flag in a tight loop, the lowest
-latency but a full core while waiting.
+in case the peer shares it). Then, when the peer is a pusm runtime (its liveness lock
+is held; a pusm giver always wakes the futex of ``_futex``) and futexes are available,
+sleep in FUTEX_WAIT on the hook's flag word, at most 50 ms per call: the giver's
+FUTEX_WAKE ends the wait at once. Otherwise (an original package, which wakes
+nobody, or no futex) yield the CPU (``os.sched_yield``) until ~500 us, then sleep
+with exponential backoff starting at 50 us and capped at 1 ms. ``spin``: check the
+flag in a tight loop, the lowest latency but a full core while waiting.
 
-Both honour the deadline precisely (the last sleep is cut to the deadline) and call a
-liveness probe every ~10 ms.
+All honour the deadline precisely (the last sleep is cut to the deadline) and probe
+the peer's liveness every ~10 ms (after each futex wait, at most 50 ms apart).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 import time
 from typing import Callable, Optional
 
+from . import _futex
 from .errors import InvalidArgumentError
 
 WAIT_ADAPTIVE = "adaptive"
@@ -28,11 +33,18 @@ YIELD_PHASE = 500e-6
 FIRST_SLEEP = 50e-6
 MAX_SLEEP = 1e-3
 PROBE_INTERVAL = 10e-3
+# The longest single FUTEX_WAIT: liveness and the deadline are re-checked after it.
+FUTEX_BOUND = 50e-3
 
 # wait_for_flag results
 READY = 0
 TIMED_OUT = 1
 PEER_DIED = 2
+
+# What the liveness probe says of the peer
+PEER_LOCKED = 0  # a live pusm peer: it wakes the futex when it gives control
+PEER_UNLOCKED = 1  # no lock: an original package, or nobody joined yet
+PEER_GONE = 2  # the pusm peer we saw exited without closing
 
 _perf_counter = time.perf_counter
 _sleep = time.sleep
@@ -63,6 +75,10 @@ class Backoff:
         self._spin = spin
         self._spins = 0
 
+    def spinning(self, now: float) -> bool:
+        """True during the initial spin phase (always, for the ``spin`` strategy)."""
+        return self._spin or now - self._start < SPIN_PHASE
+
     def pause(self, now: float, deadline: Optional[float]) -> None:
         if self._spin:
             return
@@ -89,16 +105,22 @@ def wait_for_flag(
     closed: int,
     deadline: Optional[float],
     spin: bool,
-    peer_died: Callable[[], bool],
+    peer_state: Callable[[], int],
+    futex_addr: Optional[int] = None,
 ) -> int:
     """Wait until ``hook[own]`` or ``hook[closed]`` is non-zero.
 
     Returns READY, TIMED_OUT (``deadline`` passed, ``None`` means never) or PEER_DIED
-    (``peer_died()``, called every ~10 ms, answered True and the flags still say wait).
+    (``peer_state()``, called every ~10 ms, answered PEER_GONE and the flags still say
+    wait). ``futex_addr`` is the address of the hook's futex word (None: no futex).
     """
     h = hook  # indexing the mmap reads the shared byte
     backoff = Backoff(spin)
     next_probe = _perf_counter() + PROBE_INTERVAL
+    # Probed lazily: a quick handoff must not pay for a lock query.
+    pusm_peer = None  # type: Optional[bool]
+    shift = (own - _futex.WORD_OFFSET) * 8
+    mask = 0xFF << shift | 0xFF << (closed - _futex.WORD_OFFSET) * 8
     while True:
         if h[own] or h[closed]:
             return READY
@@ -106,10 +128,25 @@ def wait_for_flag(
         if deadline is not None and now >= deadline:
             return TIMED_OUT
         if now >= next_probe:
-            if peer_died():
+            state = peer_state()
+            if state == PEER_GONE:
                 # The peer may have handed over control just before exiting.
                 if h[own] or h[closed]:
                     return READY
                 return PEER_DIED
+            pusm_peer = state == PEER_LOCKED
             next_probe = now + PROBE_INTERVAL
-        backoff.pause(now, deadline)
+        if futex_addr is None or backoff.spinning(now) or not _futex.AVAILABLE:
+            backoff.pause(now, deadline)
+        elif pusm_peer is None:
+            next_probe = now  # learn what the peer is before sleeping
+        elif pusm_peer:
+            word = _futex.word_value(h)
+            if word & mask:
+                continue  # handed over (or closed) since the check above
+            bound = FUTEX_BOUND if deadline is None else min(FUTEX_BOUND, deadline - now)
+            _futex.wait(futex_addr, word, bound)
+            # Woken, timed out or interrupted: the loop re-checks everything.
+            next_probe = min(next_probe, _perf_counter())
+        else:
+            backoff.pause(now, deadline)

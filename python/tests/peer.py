@@ -110,6 +110,37 @@ def sleep(prefix: str) -> None:
     time.sleep(120)
 
 
+def hand_over_and_exit(prefix: str, go: str) -> None:
+    """Join, wait for the file ``go``, write 42, give control without waiting, and
+    exit without close(): the interpreter's exit closes implicitly, which must leave
+    the message readable."""
+    sm = join(prefix)
+    say("JOINED")
+    while not os.path.exists(go):
+        time.sleep(0.005)
+    sm.write_int32(0, 42)
+    sm.give_control(wait=False)
+    _KEEP.append(sm)  # still open at exit: closed by pusm's atexit handler
+    say("EXITING")
+
+
+_KEEP: List[pusm.SharedMemory] = []
+
+
+def answer_after(prefix: str, rounds: str, delay: str) -> None:
+    """N turns: hold control ``delay`` seconds (the creator's wait goes to sleep),
+    then answer the creator's int32 i at offset 0 with i + 1 and give control back."""
+    sm = join(prefix)
+    say("JOINED")
+    n = int(rounds)
+    for i in range(n):
+        time.sleep(float(delay))
+        value, _ = sm.read_int32(0)
+        sm.write_int32(0, value + 1)
+        sm.give_control(wait=i < n - 1)
+    expect_peer_closed(sm)
+
+
 def create_sleep(prefix: str) -> None:
     """Create (python role) and stay alive until killed."""
     sm = pusm.SharedMemory(prefix, 64, True, role=pusm.ROLE_PYTHON)
@@ -126,6 +157,8 @@ SCENARIOS: Dict[str, Callable[..., None]] = {
     "hold": hold,
     "sleep": sleep,
     "create_sleep": create_sleep,
+    "hand_over_and_exit": hand_over_and_exit,
+    "answer_after": answer_after,
 }
 
 

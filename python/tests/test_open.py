@@ -195,13 +195,13 @@ class HandMadeHookTest(TempDirTestCase):
         sm = self.track(pusm.SharedMemory(prefix, 999, False, 5, role=pusm.ROLE_UNITY))
         self.assertEqual((sm.capacity, sm.read_int32(0)[0]), (12, 77))
 
-    def test_seed_peer_without_locks_is_never_declared_dead(self) -> None:
+    def test_original_peer_without_locks_is_never_declared_dead(self) -> None:
         """The original packages take no lock: flags written by hand stand in for one."""
         prefix = self.new_prefix()
         sm = self.create(prefix, 8, timeout=0.3)
         sm.write_int32(0, 1)
         sm.give_control(wait=False)
-        with open(self.path(prefix), "r+b") as f:  # the "seed peer" answers
+        with open(self.path(prefix), "r+b") as f:  # the "original peer" answers
             f.seek(12)
             f.write(b"\x01\x00")
         self.assertEqual(sm.read_int32(0)[0], 1)

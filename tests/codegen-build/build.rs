@@ -1,6 +1,11 @@
 //! Generates Rust (into `OUT_DIR`), C# and Python (into `OUT_DIR/csharp` and
 //! `OUT_DIR/python`) from every schema in `schemas/` and the code generator's
 //! test-only `shadowing.pusm`, the way a user's build script would.
+//!
+//! Then, each into a folder of its own: the schemas at the language's
+//! limits (`tests/codegen-build/schemas/`, all three languages), and
+//! `robot.pusm` again with the Rust options of `prost-build` users
+//! (`crate_path`, `type_attribute`, `field_attribute`, `extern_path`).
 
 use std::env;
 use std::fs;
@@ -27,5 +32,29 @@ fn main() -> Result<(), pusm_codegen::Error> {
         .schemas(&schemas)
         .csharp_out(out.join("csharp"))
         .python_out(out.join("python"))
+        .compile()?;
+
+    // The deepest and biggest types the schema language accepts.
+    pusm_codegen::Builder::new()
+        .schemas(["schemas/deep.pusm", "schemas/big.pusm"])
+        .rust_out(out.join("limits"))
+        .csharp_out(out.join("limits_csharp"))
+        .python_out(out.join("limits_python"))
+        .compile()?;
+
+    // pusm-core through a re-export, with extra attributes.
+    pusm_codegen::Builder::new()
+        .schema(root.join("schemas/robot.pusm"))
+        .rust_out(out.join("options"))
+        .crate_path("crate::reexported_pusm")
+        .type_attribute(".", "#[derive(PartialOrd)]")
+        .field_attribute("Observation.step", "#[doc(alias = \"tick\")]")
+        .compile()?;
+
+    // `common.pusm` shared with the modules generated above.
+    pusm_codegen::Builder::new()
+        .schema(root.join("schemas/robot.pusm"))
+        .rust_out(out.join("shared"))
+        .extern_path(".common", "crate::common")
         .compile()
 }

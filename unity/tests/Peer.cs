@@ -9,6 +9,8 @@
 //   pingpong:<n>      n times: read int at 0 (expects 2i) and string at 4 ("t" 2i), write 2i+1 and "p" 2i+1, give without waiting
 //   cpugive           give control and wait; print "CPU <cpu seconds> <wall seconds>" of that wait
 //   finalizer:<prefix> close twice, drop, collect; then drop an unclosed instance and collect
+//   race:<signal dir>:<prefix base>:<rounds>  for each round r: wait for <dir>/go-r, create
+//                     <base>r with replaceStale, print "R r WIN" or "R r LOST <type>", wait for <dir>/end-r
 using System;
 using System.Globalization;
 using System.Threading;
@@ -77,6 +79,9 @@ internal static class PeerProgram
                         double cpu = (me.TotalProcessorTime - cpu0).TotalSeconds;
                         Console.WriteLine("CPU " + cpu.ToString("R", CultureInfo.InvariantCulture) + " " + wall.ToString("R", CultureInfo.InvariantCulture));
                         break;
+                    case "race":
+                        Race(f[1], f[2], Int(f[3]));
+                        break;
                     case "finalizer":
                         Finalizers(f[1]);
                         break;
@@ -93,6 +98,33 @@ internal static class PeerProgram
             Console.WriteLine("EXC " + e.GetType().Name + ": " + e.Message.Replace('\n', ' '));
             Console.Out.Flush();
             return 3;
+        }
+    }
+
+    private static void Race(string signals, string prefixBase, int rounds)
+    {
+        Console.WriteLine("SAY ready");
+        Console.Out.Flush();
+        for (int r = 0; r < rounds; r++)
+        {
+            string go = System.IO.Path.Combine(signals, "go-" + r);
+            while (!System.IO.File.Exists(go)) Thread.Yield();
+            SharedMemory won = null;
+            string result;
+            try
+            {
+                won = new SharedMemory(prefixBase + r, 16, true, 5, Role.Unity, WaitStrategy.Adaptive, true);
+                result = "WIN";
+            }
+            catch (Exception e)
+            {
+                result = "LOST " + e.GetType().Name + ": " + e.Message.Replace('\n', ' ');
+            }
+            Console.WriteLine("R " + r + " " + result);
+            Console.Out.Flush();
+            string end = System.IO.Path.Combine(signals, "end-" + r);
+            while (!System.IO.File.Exists(end)) Thread.Sleep(1);
+            if (won != null) won.Close();
         }
     }
 

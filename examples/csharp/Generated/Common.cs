@@ -8,7 +8,7 @@ namespace Common
 {
     /// <summary>A point or a direction in simulation space, in metres.</summary>
     [global::System.Serializable]
-    public sealed class Vec3
+    public partial class Vec3
     {
         /// <summary>
         /// The fingerprint of Vec3: FNV-1a 32 of its signature.
@@ -34,18 +34,53 @@ namespace Common
         /// <summary>A Vec3 with the given field values.</summary>
         public Vec3(float x, float y, float z)
         {
-            X = x;
-            Y = y;
-            Z = z;
+            this.X = x;
+            this.Y = y;
+            this.Z = z;
         }
 
-        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        /// <summary>
+        /// The bytes this message takes on the wire (without a fingerprint): what
+        /// <see cref="Write"/> writes. A memory needs this much room from the offset.
+        /// </summary>
+        public int EncodedLength()
+        {
+            return 12;
+        }
+
+        /// <summary>
+        /// Writes this message at <paramref name="offset"/>; returns the offset just past it.
+        /// Checks first, writes second: the message is encoded into one array and written with
+        /// one WriteBytes, so a message that does not fit, or has a null or wrong-length field,
+        /// writes nothing.
+        /// </summary>
         public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            offset = sm.WriteFloat32(offset, X);
-            offset = sm.WriteFloat32(offset, Y);
-            offset = sm.WriteFloat32(offset, Z);
-            return offset;
+            byte[] buffer = CommonWire.Buffer(EncodedLength());
+            Encode(buffer, 0);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message,
+        /// with one WriteBytes as <see cref="Write"/> does; returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            byte[] buffer = CommonWire.Buffer(checked(4 + EncodedLength()));
+            CommonWire.PutInt32(buffer, 0, unchecked((int)Fingerprint));
+            Encode(buffer, 4);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>Encodes this message into <paramref name="buffer"/> at <paramref name="at"/>; returns the index just past it.</summary>
+        internal int Encode(byte[] buffer, int at)
+        {
+            CommonWire.PutFloat32(buffer, at, this.X);
+            CommonWire.PutFloat32(buffer, at + 4, this.Y);
+            CommonWire.PutFloat32(buffer, at + 8, this.Z);
+            at += 12;
+            return at;
         }
 
         /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
@@ -53,43 +88,57 @@ namespace Common
         /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Vec3, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            float x;
-            (x, offset) = sm.ReadFloat32(offset);
-            float y;
-            (y, offset) = sm.ReadFloat32(offset);
-            float z;
-            (z, offset) = sm.ReadFloat32(offset);
-            return (new Vec3(x, y, z), offset);
-        }
-
-        /// <summary>
-        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
-        /// returns the offset just past it.
-        /// </summary>
-        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
-        {
-            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
-            return Write(sm, offset);
+            var message = new Vec3();
+            int end = message.Decode(sm, offset, false);
+            return (message, end);
         }
 
         /// <summary>
         /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
         /// returns the message and the offset just past it.
         /// </summary>
-        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
-        /// built from different schemas), or the bytes are not a valid Vec3.</exception>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Vec3:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Vec3, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int found;
-            (found, offset) = sm.ReadInt32(offset);
-            if (unchecked((uint)found) != Fingerprint)
-            {
-                throw new global::System.IO.InvalidDataException(string.Format(
-                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
-                    Fingerprint,
-                    unchecked((uint)found)));
-            }
-            return Read(sm, offset);
+            return Read(sm, CommonWire.CheckFingerprint(sm, offset, Fingerprint, "Vec3"));
+        }
+
+        /// <summary>
+        /// Reads a message at <paramref name="offset"/> into this instance, reusing its lists,
+        /// arrays, nested messages and unchanged strings; returns the offset just past it.
+        /// In steady state (same sizes, same strings) it allocates nothing. After an exception
+        /// the instance holds part of the message.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Vec3:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, offset, true);
+        }
+
+        /// <summary>Checks the fingerprint as <see cref="ReadChecked"/> does, then reads as <see cref="ReadInto"/> does.</summary>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Vec3:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadCheckedInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, CommonWire.CheckFingerprint(sm, offset, Fingerprint, "Vec3"), true);
+        }
+
+        /// <summary>Reads into this instance; <paramref name="pooled"/> fetches into a reused buffer.</summary>
+        internal int Decode(global::PythonUnitySharedMemory.SharedMemory sm, int offset, bool pooled)
+        {
+            byte[] run = null;
+            run = CommonWire.Fetch(sm, offset, 12, pooled);
+            this.X = CommonWire.GetFloat32(run, 0);
+            this.Y = CommonWire.GetFloat32(run, 4);
+            this.Z = CommonWire.GetFloat32(run, 8);
+            offset += 12;
+            return offset;
         }
     }
 
@@ -99,5 +148,184 @@ namespace Common
         Neutral = 0,
         Red = 1,
         Blue = 2,
+    }
+
+    /// <summary>
+    /// Thrown by ReadChecked and ReadCheckedInto when the fingerprint in the memory is another
+    /// type's: the peers were built from different schemas (or read the wrong offset).
+    /// </summary>
+    public class SchemaMismatchException : global::System.Exception
+    {
+        /// <summary>The type that was being read.</summary>
+        public string TypeName { get; private set; }
+
+        /// <summary>Its fingerprint.</summary>
+        public uint Expected { get; private set; }
+
+        /// <summary>The fingerprint found in the memory.</summary>
+        public uint Found { get; private set; }
+
+        /// <summary>A mismatch reading <paramref name="typeName"/>.</summary>
+        public SchemaMismatchException(string typeName, uint expected, uint found)
+            : base(string.Format(
+                "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8} reading {2}"
+                    + " (the peers were built from different schemas)",
+                expected,
+                found,
+                typeName))
+        {
+            TypeName = typeName;
+            Expected = expected;
+            Found = found;
+        }
+    }
+
+    /// <summary>
+    /// Encoding helpers shared by the messages of this file. They call only the original
+    /// package's primitives on the memory, so the messages work with it too.
+    /// </summary>
+    internal static class CommonWire
+    {
+        /// <summary>The bits of a float32 as an int32, without unsafe code or allocation.</summary>
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit)]
+        private struct FloatBits
+        {
+            [global::System.Runtime.InteropServices.FieldOffset(0)] public float Float;
+            [global::System.Runtime.InteropServices.FieldOffset(0)] public int Int;
+        }
+
+        /// <summary>Ranges longer than this are probed at their last byte before a buffer is allocated for them.</summary>
+        private const int ProbeFrom = 4096;
+
+        /// <summary>The write buffer of this thread: reused while messages keep the same length.</summary>
+        [global::System.ThreadStatic]
+        private static byte[] _buffer;
+
+        /// <summary>The read buffer of this thread, for pooled reads.</summary>
+        [global::System.ThreadStatic]
+        private static byte[] _scratch;
+
+        internal static void PutBool(byte[] buffer, int at, bool value)
+        {
+            buffer[at] = value ? (byte)1 : (byte)0;
+        }
+
+        internal static void PutInt32(byte[] buffer, int at, int value)
+        {
+            buffer[at] = (byte)value;
+            buffer[at + 1] = (byte)(value >> 8);
+            buffer[at + 2] = (byte)(value >> 16);
+            buffer[at + 3] = (byte)(value >> 24);
+        }
+
+        internal static void PutFloat32(byte[] buffer, int at, float value)
+        {
+            var bits = new FloatBits();
+            bits.Float = value;
+            PutInt32(buffer, at, bits.Int);
+        }
+
+        internal static bool GetBool(byte[] run, int at)
+        {
+            return run[at] != 0;
+        }
+
+        internal static int GetInt32(byte[] run, int at)
+        {
+            return run[at] | (run[at + 1] << 8) | (run[at + 2] << 16) | (run[at + 3] << 24);
+        }
+
+        internal static float GetFloat32(byte[] run, int at)
+        {
+            var bits = new FloatBits();
+            bits.Int = GetInt32(run, at);
+            return bits.Float;
+        }
+
+        /// <summary>An array of exactly <paramref name="length"/> bytes to encode a message into.</summary>
+        internal static byte[] Buffer(int length)
+        {
+            var buffer = _buffer;
+            if (buffer == null || buffer.Length != length)
+            {
+                buffer = new byte[length];
+                _buffer = buffer;
+            }
+            return buffer;
+        }
+
+        /// <summary>Reads the last byte of a long range first: a corrupted length fails on the bytes,
+        /// not on an allocation.</summary>
+        private static void Probe(global::PythonUnitySharedMemory.SharedMemory sm, int offset, int length)
+        {
+            if (length > ProbeFrom)
+            {
+                sm.ReadBool(unchecked(offset + length - 1));
+            }
+        }
+
+        /// <summary>Copies <paramref name="length"/> bytes at <paramref name="offset"/> into <paramref name="into"/>
+        /// with primitive reads, which allocate nothing (ReadBytes returns a new array).</summary>
+        internal static void Fill(global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] into, int length)
+        {
+            int i = 0;
+            for (; i + 4 <= length; i += 4)
+            {
+                PutInt32(into, i, sm.ReadInt32(offset + i).Item1);
+            }
+            if (i == length)
+            {
+                return;
+            }
+            if (length >= 4)
+            {
+                PutInt32(into, length - 4, sm.ReadInt32(offset + length - 4).Item1);
+            }
+            else if (offset + length >= 4)
+            {
+                int word = sm.ReadInt32(offset + length - 4).Item1;
+                for (int j = 0; j < length; j++)
+                {
+                    into[j] = (byte)(word >> (8 * (4 - length + j)));
+                }
+            }
+            else
+            {
+                global::System.Buffer.BlockCopy(sm.ReadBytes(offset, length).Item1, 0, into, 0, length);
+            }
+        }
+
+        /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/>: a new array from ReadBytes,
+        /// or (<paramref name="pooled"/>) this thread's read buffer, which may be longer.</summary>
+        internal static byte[] Fetch(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, int length, bool pooled)
+        {
+            if (!pooled)
+            {
+                Probe(sm, offset, length);
+                return sm.ReadBytes(offset, length).Item1;
+            }
+            var scratch = _scratch;
+            if (scratch == null || scratch.Length < length)
+            {
+                Probe(sm, offset, length);
+                scratch = new byte[length < 64 ? 64 : length];
+                _scratch = scratch;
+            }
+            Fill(sm, offset, scratch, length);
+            return scratch;
+        }
+
+        /// <summary>Reads a fingerprint; returns the offset after it when it is <paramref name="expected"/>.</summary>
+        internal static int CheckFingerprint(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, uint expected, string typeName)
+        {
+            uint found = unchecked((uint)sm.ReadInt32(offset).Item1);
+            if (found != expected)
+            {
+                throw new global::Common.SchemaMismatchException(typeName, expected, found);
+            }
+            return offset + 4;
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace EdgeCases
 {
     /// <summary>Every container nested in every other.</summary>
     [global::System.Serializable]
-    public sealed class Nested
+    public partial class Nested
     {
         /// <summary>
         /// The fingerprint of Nested: FNV-1a 32 of its signature.
@@ -38,16 +38,16 @@ namespace EdgeCases
         /// </summary>
         public Nested()
         {
-            Matrix = new global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>>();
-            ListOfMaybes = new global::System.Collections.Generic.List<global::Common.Vec3>();
-            Grid = new float[3][];
+            this.Matrix = new global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>>();
+            this.ListOfMaybes = new global::System.Collections.Generic.List<global::Common.Vec3>();
+            this.Grid = new float[3][];
             for (int i = 0; i < 3; i++)
             {
-                Grid[i] = new float[2];
+                this.Grid[i] = new float[2];
             }
-            Blobs = new global::System.Collections.Generic.List<byte[]>();
-            Teams = new global::Common.Team[2];
-            Flags = new global::System.Collections.Generic.List<bool>();
+            this.Blobs = new global::System.Collections.Generic.List<byte[]>();
+            this.Teams = new global::Common.Team[2];
+            this.Flags = new global::System.Collections.Generic.List<bool>();
         }
 
         /// <summary>A Nested with the given field values.</summary>
@@ -60,70 +60,162 @@ namespace EdgeCases
             global::Common.Team[] teams,
             global::System.Collections.Generic.List<bool> flags)
         {
-            Matrix = matrix;
-            MaybeList = maybeList;
-            ListOfMaybes = listOfMaybes;
-            Grid = grid;
-            Blobs = blobs;
-            Teams = teams;
-            Flags = flags;
+            this.Matrix = matrix;
+            this.MaybeList = maybeList;
+            this.ListOfMaybes = listOfMaybes;
+            this.Grid = grid;
+            this.Blobs = blobs;
+            this.Teams = teams;
+            this.Flags = flags;
         }
 
-        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        /// <summary>
+        /// The bytes this message takes on the wire (without a fingerprint): what
+        /// <see cref="Write"/> writes. A memory needs this much room from the offset.
+        /// </summary>
+        public int EncodedLength()
+        {
+            int length = 49;
+            checked
+            {
+                var list = EdgeCasesWire.NotNull(this.Matrix, "Nested.Matrix");
+                for (int i = 0; i < list.Count; i++)
+                {
+                    length += 4;
+                    length += EdgeCasesWire.NotNull(list[i], "Nested.Matrix").Count * 4;
+                }
+                if (this.MaybeList != null)
+                {
+                    length += 4;
+                    var list2 = EdgeCasesWire.NotNull(this.MaybeList, "Nested.MaybeList");
+                    for (int i2 = 0; i2 < list2.Count; i2++)
+                    {
+                        length += 4;
+                        length += EdgeCasesWire.Utf8Length(list2[i2], "Nested.MaybeList");
+                    }
+                }
+                var list3 = EdgeCasesWire.NotNull(this.ListOfMaybes, "Nested.ListOfMaybes");
+                for (int i3 = 0; i3 < list3.Count; i3++)
+                {
+                    length += 1;
+                    if (list3[i3] != null)
+                    {
+                        length += 12;
+                    }
+                }
+                var list4 = EdgeCasesWire.NotNull(this.Blobs, "Nested.Blobs");
+                for (int i4 = 0; i4 < list4.Count; i4++)
+                {
+                    length += 4;
+                    length += EdgeCasesWire.NotNull(list4[i4], "Nested.Blobs").Length;
+                }
+                length += EdgeCasesWire.NotNull(this.Flags, "Nested.Flags").Count * 1;
+            }
+            return length;
+        }
+
+        /// <summary>
+        /// Writes this message at <paramref name="offset"/>; returns the offset just past it.
+        /// Checks first, writes second: the message is encoded into one array and written with
+        /// one WriteBytes, so a message that does not fit, or has a null or wrong-length field,
+        /// writes nothing.
+        /// </summary>
         public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            offset = sm.WriteInt32(offset, Matrix.Count);
-            foreach (var item in Matrix)
+            byte[] buffer = EdgeCasesWire.Buffer(EncodedLength());
+            Encode(buffer, 0);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message,
+        /// with one WriteBytes as <see cref="Write"/> does; returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            byte[] buffer = EdgeCasesWire.Buffer(checked(4 + EncodedLength()));
+            EdgeCasesWire.PutInt32(buffer, 0, unchecked((int)Fingerprint));
+            Encode(buffer, 4);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>Encodes this message into <paramref name="buffer"/> at <paramref name="at"/>; returns the index just past it.</summary>
+        internal int Encode(byte[] buffer, int at)
+        {
+            EdgeCasesWire.PutInt32(buffer, at, EdgeCasesWire.NotNull(this.Matrix, "Nested.Matrix").Count);
+            at += 4;
+            var list = this.Matrix;
+            for (int i = 0; i < list.Count; i++)
             {
-                offset = sm.WriteInt32(offset, item.Count);
-                foreach (var item1 in item)
+                EdgeCasesWire.PutInt32(buffer, at, EdgeCasesWire.NotNull(list[i], "Nested.Matrix").Count);
+                at += 4;
+                var list2 = list[i];
+                for (int i2 = 0; i2 < list2.Count; i2++)
                 {
-                    offset = sm.WriteInt32(offset, item1);
+                    EdgeCasesWire.PutInt32(buffer, at + i2 * 4, list2[i2]);
+                }
+                at += list2.Count * 4;
+            }
+            EdgeCasesWire.PutBool(buffer, at, this.MaybeList != null);
+            at += 1;
+            if (this.MaybeList != null)
+            {
+                EdgeCasesWire.PutInt32(buffer, at, EdgeCasesWire.NotNull(this.MaybeList, "Nested.MaybeList").Count);
+                at += 4;
+                var list3 = this.MaybeList;
+                for (int i3 = 0; i3 < list3.Count; i3++)
+                {
+                    at += 4;
+                    at = EdgeCasesWire.PutString(buffer, at, list3[i3], "Nested.MaybeList");
                 }
             }
-            offset = sm.WriteBool(offset, MaybeList != null);
-            if (MaybeList != null)
+            EdgeCasesWire.PutInt32(buffer, at, EdgeCasesWire.NotNull(this.ListOfMaybes, "Nested.ListOfMaybes").Count);
+            at += 4;
+            var list4 = this.ListOfMaybes;
+            for (int i4 = 0; i4 < list4.Count; i4++)
             {
-                offset = sm.WriteInt32(offset, MaybeList.Count);
-                foreach (var item in MaybeList)
+                EdgeCasesWire.PutBool(buffer, at, list4[i4] != null);
+                at += 1;
+                if (list4[i4] != null)
                 {
-                    offset = EdgeCasesWire.WriteString(sm, offset, item, "Nested.MaybeList");
+                    var nested = EdgeCasesWire.NotNull(list4[i4], "Nested.ListOfMaybes");
+                    EdgeCasesWire.PutFloat32(buffer, at, nested.X);
+                    EdgeCasesWire.PutFloat32(buffer, at + 4, nested.Y);
+                    EdgeCasesWire.PutFloat32(buffer, at + 8, nested.Z);
+                    at += 12;
                 }
             }
-            offset = sm.WriteInt32(offset, ListOfMaybes.Count);
-            foreach (var item in ListOfMaybes)
+            var array = EdgeCasesWire.CheckLength(this.Grid, 3, "Nested.Grid");
+            for (int i5 = 0; i5 < 3; i5++)
             {
-                offset = sm.WriteBool(offset, item != null);
-                if (item != null)
+                var array2 = EdgeCasesWire.CheckLength(array[i5], 2, "Nested.Grid");
+                for (int i6 = 0; i6 < 2; i6++)
                 {
-                    offset = item.Write(sm, offset);
+                    EdgeCasesWire.PutFloat32(buffer, at + i5 * 8 + i6 * 4, array2[i6]);
                 }
             }
-            EdgeCasesWire.CheckLength(Grid, 3, "Nested.Grid");
-            foreach (var item in Grid)
+            EdgeCasesWire.PutInt32(buffer, at + 24, EdgeCasesWire.NotNull(this.Blobs, "Nested.Blobs").Count);
+            at += 28;
+            var list5 = this.Blobs;
+            for (int i7 = 0; i7 < list5.Count; i7++)
             {
-                EdgeCasesWire.CheckLength(item, 2, "Nested.Grid");
-                foreach (var item1 in item)
-                {
-                    offset = sm.WriteFloat32(offset, item1);
-                }
+                at += 4;
+                at = EdgeCasesWire.PutBytes(buffer, at, list5[i7], "Nested.Blobs");
             }
-            offset = sm.WriteInt32(offset, Blobs.Count);
-            foreach (var item in Blobs)
+            var array3 = EdgeCasesWire.CheckLength(this.Teams, 2, "Nested.Teams");
+            for (int i8 = 0; i8 < 2; i8++)
             {
-                offset = EdgeCasesWire.WriteBytes(sm, offset, item, "Nested.Blobs");
+                EdgeCasesWire.PutInt32(buffer, at + i8 * 4, (int)array3[i8]);
             }
-            EdgeCasesWire.CheckLength(Teams, 2, "Nested.Teams");
-            foreach (var item in Teams)
+            EdgeCasesWire.PutInt32(buffer, at + 8, EdgeCasesWire.NotNull(this.Flags, "Nested.Flags").Count);
+            at += 12;
+            var list6 = this.Flags;
+            for (int i9 = 0; i9 < list6.Count; i9++)
             {
-                offset = sm.WriteInt32(offset, (int)item);
+                EdgeCasesWire.PutBool(buffer, at + i9 * 1, list6[i9]);
             }
-            offset = sm.WriteInt32(offset, Flags.Count);
-            foreach (var item in Flags)
-            {
-                offset = sm.WriteBool(offset, item);
-            }
-            return offset;
+            at += list6.Count * 1;
+            return at;
         }
 
         /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
@@ -131,123 +223,293 @@ namespace EdgeCases
         /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Nested, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int matrixCount;
-            (matrixCount, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.Matrix");
-            var matrix =
-                new global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>>(EdgeCasesWire.InitialCapacity(matrixCount));
-            for (int i = 0; i < matrixCount; i++)
-            {
-                int matrixCount1;
-                (matrixCount1, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.Matrix");
-                var matrixItem =
-                    new global::System.Collections.Generic.List<int>(EdgeCasesWire.InitialCapacity(matrixCount1));
-                for (int j = 0; j < matrixCount1; j++)
-                {
-                    int matrixItem1;
-                    (matrixItem1, offset) = sm.ReadInt32(offset);
-                    matrixItem.Add(matrixItem1);
-                }
-                matrix.Add(matrixItem);
-            }
-            bool maybeListPresent;
-            (maybeListPresent, offset) = sm.ReadBool(offset);
-            global::System.Collections.Generic.List<string> maybeList = null;
-            if (maybeListPresent)
-            {
-                int maybeListCount1;
-                (maybeListCount1, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.MaybeList");
-                maybeList =
-                    new global::System.Collections.Generic.List<string>(EdgeCasesWire.InitialCapacity(maybeListCount1));
-                for (int j = 0; j < maybeListCount1; j++)
-                {
-                    string maybeListItem1;
-                    (maybeListItem1, offset) = EdgeCasesWire.ReadString(sm, offset, "Nested.MaybeList");
-                    maybeList.Add(maybeListItem1);
-                }
-            }
-            int listOfMaybesCount;
-            (listOfMaybesCount, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.ListOfMaybes");
-            var listOfMaybes =
-                new global::System.Collections.Generic.List<global::Common.Vec3>(EdgeCasesWire.InitialCapacity(listOfMaybesCount));
-            for (int i = 0; i < listOfMaybesCount; i++)
-            {
-                bool listOfMaybesPresent1;
-                (listOfMaybesPresent1, offset) = sm.ReadBool(offset);
-                global::Common.Vec3 listOfMaybesItem = null;
-                if (listOfMaybesPresent1)
-                {
-                    (listOfMaybesItem, offset) = global::Common.Vec3.Read(sm, offset);
-                }
-                listOfMaybes.Add(listOfMaybesItem);
-            }
-            var grid = new float[3][];
-            for (int i = 0; i < 3; i++)
-            {
-                var gridItem = new float[2];
-                for (int j = 0; j < 2; j++)
-                {
-                    float gridItem1;
-                    (gridItem1, offset) = sm.ReadFloat32(offset);
-                    gridItem[j] = gridItem1;
-                }
-                grid[i] = gridItem;
-            }
-            int blobsCount;
-            (blobsCount, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.Blobs");
-            var blobs = new global::System.Collections.Generic.List<byte[]>(EdgeCasesWire.InitialCapacity(blobsCount));
-            for (int i = 0; i < blobsCount; i++)
-            {
-                byte[] blobsItem;
-                (blobsItem, offset) = EdgeCasesWire.ReadBytes(sm, offset, "Nested.Blobs");
-                blobs.Add(blobsItem);
-            }
-            var teams = new global::Common.Team[2];
-            for (int i = 0; i < 2; i++)
-            {
-                global::Common.Team teamsItem;
-                (teamsItem, offset) = EdgeCasesWire.ReadTeam(sm, offset, "Nested.Teams");
-                teams[i] = teamsItem;
-            }
-            int flagsCount;
-            (flagsCount, offset) = EdgeCasesWire.ReadCount(sm, offset, "Nested.Flags");
-            var flags = new global::System.Collections.Generic.List<bool>(EdgeCasesWire.InitialCapacity(flagsCount));
-            for (int i = 0; i < flagsCount; i++)
-            {
-                bool flagsItem;
-                (flagsItem, offset) = sm.ReadBool(offset);
-                flags.Add(flagsItem);
-            }
-            return (new Nested(matrix, maybeList, listOfMaybes, grid, blobs, teams, flags), offset);
-        }
-
-        /// <summary>
-        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
-        /// returns the offset just past it.
-        /// </summary>
-        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
-        {
-            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
-            return Write(sm, offset);
+            var message = new Nested();
+            int end = message.Decode(sm, offset, false);
+            return (message, end);
         }
 
         /// <summary>
         /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
         /// returns the message and the offset just past it.
         /// </summary>
-        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
-        /// built from different schemas), or the bytes are not a valid Nested.</exception>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Nested:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Nested, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int found;
-            (found, offset) = sm.ReadInt32(offset);
-            if (unchecked((uint)found) != Fingerprint)
+            return Read(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Nested"));
+        }
+
+        /// <summary>
+        /// Reads a message at <paramref name="offset"/> into this instance, reusing its lists,
+        /// arrays, nested messages and unchanged strings; returns the offset just past it.
+        /// In steady state (same sizes, same strings) it allocates nothing. After an exception
+        /// the instance holds part of the message.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Nested:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, offset, true);
+        }
+
+        /// <summary>Checks the fingerprint as <see cref="ReadChecked"/> does, then reads as <see cref="ReadInto"/> does.</summary>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Nested:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadCheckedInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Nested"), true);
+        }
+
+        /// <summary>Reads into this instance; <paramref name="pooled"/> fetches into a reused buffer.</summary>
+        internal int Decode(global::PythonUnitySharedMemory.SharedMemory sm, int offset, bool pooled)
+        {
+            byte[] run = null;
+            int count = EdgeCasesWire.Count(sm.ReadInt32(offset).Item1, "Nested.Matrix", offset);
+            offset += 4;
+            var list = this.Matrix;
+            if (list == null)
             {
-                throw new global::System.IO.InvalidDataException(string.Format(
-                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
-                    Fingerprint,
-                    unchecked((uint)found)));
+                list =
+                    new global::System.Collections.Generic.List<global::System.Collections.Generic.List<int>>(EdgeCasesWire.InitialCapacity(count));
+                this.Matrix = list;
             }
-            return Read(sm, offset);
+            int keep = list.Count;
+            for (int i = 0; i < count; i++)
+            {
+                var item = i < keep ? list[i] : default(global::System.Collections.Generic.List<int>);
+                int count2 = EdgeCasesWire.Count(sm.ReadInt32(offset).Item1, "Nested.Matrix", offset);
+                offset += 4;
+                int bytes = EdgeCasesWire.Span(count2, 4, "Nested.Matrix", offset - 4);
+                run = EdgeCasesWire.Fetch(sm, offset, bytes, pooled);
+                var list2 = item;
+                if (list2 == null)
+                {
+                    list2 = new global::System.Collections.Generic.List<int>(count2);
+                    item = list2;
+                }
+                else if (list2.Capacity < count2)
+                {
+                    list2.Capacity = count2;
+                }
+                int keep2 = list2.Count;
+                for (int i2 = 0; i2 < count2; i2++)
+                {
+                    var item2 = i2 < keep2 ? list2[i2] : default(int);
+                    item2 = EdgeCasesWire.GetInt32(run, i2 * 4);
+                    if (i2 < keep2)
+                    {
+                        list2[i2] = item2;
+                    }
+                    else
+                    {
+                        list2.Add(item2);
+                    }
+                }
+                if (keep2 > count2)
+                {
+                    list2.RemoveRange(count2, keep2 - count2);
+                }
+                offset += bytes;
+                if (i < keep)
+                {
+                    list[i] = item;
+                }
+                else
+                {
+                    list.Add(item);
+                }
+            }
+            if (keep > count)
+            {
+                list.RemoveRange(count, keep - count);
+            }
+            bool present = sm.ReadBool(offset).Item1;
+            offset += 1;
+            if (present)
+            {
+                int count3 = EdgeCasesWire.Count(sm.ReadInt32(offset).Item1, "Nested.MaybeList", offset);
+                offset += 4;
+                var list3 = this.MaybeList;
+                if (list3 == null)
+                {
+                    list3 = new global::System.Collections.Generic.List<string>(EdgeCasesWire.InitialCapacity(count3));
+                    this.MaybeList = list3;
+                }
+                int keep3 = list3.Count;
+                for (int i3 = 0; i3 < count3; i3++)
+                {
+                    var item3 = i3 < keep3 ? list3[i3] : default(string);
+                    int length2 = EdgeCasesWire.Count(sm.ReadInt32(offset).Item1, "Nested.MaybeList", offset);
+                    offset += 4;
+                    int bytes2 = length2;
+                    run = EdgeCasesWire.Fetch(sm, offset, bytes2, pooled);
+                    item3 = EdgeCasesWire.GetString(run, 0, length2, item3, "Nested.MaybeList", offset - 4);
+                    offset += bytes2;
+                    if (i3 < keep3)
+                    {
+                        list3[i3] = item3;
+                    }
+                    else
+                    {
+                        list3.Add(item3);
+                    }
+                }
+                if (keep3 > count3)
+                {
+                    list3.RemoveRange(count3, keep3 - count3);
+                }
+            }
+            else
+            {
+                this.MaybeList = null;
+            }
+            int count4 = EdgeCasesWire.Count(sm.ReadInt32(offset).Item1, "Nested.ListOfMaybes", offset);
+            offset += 4;
+            var list4 = this.ListOfMaybes;
+            if (list4 == null)
+            {
+                list4 =
+                    new global::System.Collections.Generic.List<global::Common.Vec3>(EdgeCasesWire.InitialCapacity(count4));
+                this.ListOfMaybes = list4;
+            }
+            int keep4 = list4.Count;
+            for (int i4 = 0; i4 < count4; i4++)
+            {
+                var item4 = i4 < keep4 ? list4[i4] : default(global::Common.Vec3);
+                bool present2 = sm.ReadBool(offset).Item1;
+                offset += 1;
+                int bytes3 = (present2 ? 12 : 0);
+                run = EdgeCasesWire.Fetch(sm, offset, bytes3, pooled);
+                if (present2)
+                {
+                    var nested = item4;
+                    if (nested == null)
+                    {
+                        nested = new global::Common.Vec3();
+                        item4 = nested;
+                    }
+                    nested.X = EdgeCasesWire.GetFloat32(run, 0);
+                    nested.Y = EdgeCasesWire.GetFloat32(run, 4);
+                    nested.Z = EdgeCasesWire.GetFloat32(run, 8);
+                }
+                else
+                {
+                    item4 = null;
+                }
+                offset += bytes3;
+                if (i4 < keep4)
+                {
+                    list4[i4] = item4;
+                }
+                else
+                {
+                    list4.Add(item4);
+                }
+            }
+            if (keep4 > count4)
+            {
+                list4.RemoveRange(count4, keep4 - count4);
+            }
+            run = EdgeCasesWire.Fetch(sm, offset, 28, pooled);
+            var array = this.Grid;
+            if (array == null || array.Length != 3)
+            {
+                array = new float[3][];
+                this.Grid = array;
+            }
+            for (int i5 = 0; i5 < 3; i5++)
+            {
+                var array2 = array[i5];
+                if (array2 == null || array2.Length != 2)
+                {
+                    array2 = new float[2];
+                    array[i5] = array2;
+                }
+                for (int i6 = 0; i6 < 2; i6++)
+                {
+                    array2[i6] = EdgeCasesWire.GetFloat32(run, i5 * 8 + i6 * 4);
+                }
+            }
+            int count5 = EdgeCasesWire.Count(EdgeCasesWire.GetInt32(run, 24), "Nested.Blobs", offset + 24);
+            offset += 28;
+            var list5 = this.Blobs;
+            if (list5 == null)
+            {
+                list5 = new global::System.Collections.Generic.List<byte[]>(EdgeCasesWire.InitialCapacity(count5));
+                this.Blobs = list5;
+            }
+            int keep5 = list5.Count;
+            for (int i7 = 0; i7 < count5; i7++)
+            {
+                var item5 = i7 < keep5 ? list5[i7] : default(byte[]);
+                int length3 = EdgeCasesWire.Count(sm.ReadInt32(offset).Item1, "Nested.Blobs", offset);
+                offset += 4;
+                int bytes4 = length3;
+                run = EdgeCasesWire.Fetch(sm, offset, bytes4, pooled);
+                item5 = EdgeCasesWire.GetBytes(run, 0, length3, item5);
+                offset += bytes4;
+                if (i7 < keep5)
+                {
+                    list5[i7] = item5;
+                }
+                else
+                {
+                    list5.Add(item5);
+                }
+            }
+            if (keep5 > count5)
+            {
+                list5.RemoveRange(count5, keep5 - count5);
+            }
+            run = EdgeCasesWire.Fetch(sm, offset, 12, pooled);
+            var array3 = this.Teams;
+            if (array3 == null || array3.Length != 2)
+            {
+                array3 = new global::Common.Team[2];
+                this.Teams = array3;
+            }
+            for (int i8 = 0; i8 < 2; i8++)
+            {
+                array3[i8] = EdgeCasesWire.ToTeam(EdgeCasesWire.GetInt32(run, i8 * 4), "Nested.Teams", offset + i8 * 4);
+            }
+            int count6 = EdgeCasesWire.Count(EdgeCasesWire.GetInt32(run, 8), "Nested.Flags", offset + 8);
+            offset += 12;
+            int bytes5 = EdgeCasesWire.Span(count6, 1, "Nested.Flags", offset - 4);
+            run = EdgeCasesWire.Fetch(sm, offset, bytes5, pooled);
+            var list6 = this.Flags;
+            if (list6 == null)
+            {
+                list6 = new global::System.Collections.Generic.List<bool>(count6);
+                this.Flags = list6;
+            }
+            else if (list6.Capacity < count6)
+            {
+                list6.Capacity = count6;
+            }
+            int keep6 = list6.Count;
+            for (int i9 = 0; i9 < count6; i9++)
+            {
+                var item6 = i9 < keep6 ? list6[i9] : default(bool);
+                item6 = EdgeCasesWire.GetBool(run, i9 * 1);
+                if (i9 < keep6)
+                {
+                    list6[i9] = item6;
+                }
+                else
+                {
+                    list6.Add(item6);
+                }
+            }
+            if (keep6 > count6)
+            {
+                list6.RemoveRange(count6, keep6 - count6);
+            }
+            offset += bytes5;
+            return offset;
         }
     }
 
@@ -256,7 +518,7 @@ namespace EdgeCases
     /// generated members.
     /// </summary>
     [global::System.Serializable]
-    public sealed class Keywords
+    public partial class Keywords
     {
         /// <summary>
         /// The fingerprint of Keywords: FNV-1a 32 of its signature.
@@ -280,7 +542,7 @@ namespace EdgeCases
 
         public bool Write_;
 
-        public int EncodedLen_;
+        public int EncodedLen;
 
         public int Fingerprint_;
 
@@ -293,15 +555,15 @@ namespace EdgeCases
         /// </summary>
         public Keywords()
         {
-            Class = "";
-            String = new byte[0];
+            this.Class = "";
+            this.String = new byte[0];
         }
 
         /// <summary>A Keywords with the given field values.</summary>
         public Keywords(
             int type,
             string @class,
-            bool from,
+            bool @from,
             float lambda,
             byte[] @string,
             int @namespace,
@@ -311,34 +573,77 @@ namespace EdgeCases
             int fingerprint,
             int keywords)
         {
-            Type = type;
-            Class = @class;
-            From = from;
-            Lambda = lambda;
-            String = @string;
-            Namespace = @namespace;
-            Read_ = read;
-            Write_ = write;
-            EncodedLen_ = encodedLen;
-            Fingerprint_ = fingerprint;
-            Keywords_ = keywords;
+            this.Type = type;
+            this.Class = @class;
+            this.From = @from;
+            this.Lambda = lambda;
+            this.String = @string;
+            this.Namespace = @namespace;
+            this.Read_ = read;
+            this.Write_ = write;
+            this.EncodedLen = encodedLen;
+            this.Fingerprint_ = fingerprint;
+            this.Keywords_ = keywords;
         }
 
-        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        /// <summary>
+        /// The bytes this message takes on the wire (without a fingerprint): what
+        /// <see cref="Write"/> writes. A memory needs this much room from the offset.
+        /// </summary>
+        public int EncodedLength()
+        {
+            int length = 38;
+            checked
+            {
+                length += EdgeCasesWire.Utf8Length(this.Class, "Keywords.Class");
+                length += EdgeCasesWire.NotNull(this.String, "Keywords.String").Length;
+            }
+            return length;
+        }
+
+        /// <summary>
+        /// Writes this message at <paramref name="offset"/>; returns the offset just past it.
+        /// Checks first, writes second: the message is encoded into one array and written with
+        /// one WriteBytes, so a message that does not fit, or has a null or wrong-length field,
+        /// writes nothing.
+        /// </summary>
         public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            offset = sm.WriteInt32(offset, Type);
-            offset = EdgeCasesWire.WriteString(sm, offset, Class, "Keywords.Class");
-            offset = sm.WriteBool(offset, From);
-            offset = sm.WriteFloat32(offset, Lambda);
-            offset = EdgeCasesWire.WriteBytes(sm, offset, String, "Keywords.String");
-            offset = sm.WriteInt32(offset, Namespace);
-            offset = sm.WriteInt32(offset, Read_);
-            offset = sm.WriteBool(offset, Write_);
-            offset = sm.WriteInt32(offset, EncodedLen_);
-            offset = sm.WriteInt32(offset, Fingerprint_);
-            offset = sm.WriteInt32(offset, Keywords_);
-            return offset;
+            byte[] buffer = EdgeCasesWire.Buffer(EncodedLength());
+            Encode(buffer, 0);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message,
+        /// with one WriteBytes as <see cref="Write"/> does; returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            byte[] buffer = EdgeCasesWire.Buffer(checked(4 + EncodedLength()));
+            EdgeCasesWire.PutInt32(buffer, 0, unchecked((int)Fingerprint));
+            Encode(buffer, 4);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>Encodes this message into <paramref name="buffer"/> at <paramref name="at"/>; returns the index just past it.</summary>
+        internal int Encode(byte[] buffer, int at)
+        {
+            EdgeCasesWire.PutInt32(buffer, at, this.Type);
+            at += 8;
+            at = EdgeCasesWire.PutString(buffer, at, this.Class, "Keywords.Class");
+            EdgeCasesWire.PutBool(buffer, at, this.From);
+            EdgeCasesWire.PutFloat32(buffer, at + 1, this.Lambda);
+            at += 9;
+            at = EdgeCasesWire.PutBytes(buffer, at, this.String, "Keywords.String");
+            EdgeCasesWire.PutInt32(buffer, at, this.Namespace);
+            EdgeCasesWire.PutInt32(buffer, at + 4, this.Read_);
+            EdgeCasesWire.PutBool(buffer, at + 8, this.Write_);
+            EdgeCasesWire.PutInt32(buffer, at + 9, this.EncodedLen);
+            EdgeCasesWire.PutInt32(buffer, at + 13, this.Fingerprint_);
+            EdgeCasesWire.PutInt32(buffer, at + 17, this.Keywords_);
+            at += 21;
+            return at;
         }
 
         /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
@@ -346,76 +651,80 @@ namespace EdgeCases
         /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Keywords, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int type;
-            (type, offset) = sm.ReadInt32(offset);
-            string @class;
-            (@class, offset) = EdgeCasesWire.ReadString(sm, offset, "Keywords.Class");
-            bool from;
-            (from, offset) = sm.ReadBool(offset);
-            float lambda;
-            (lambda, offset) = sm.ReadFloat32(offset);
-            byte[] @string;
-            (@string, offset) = EdgeCasesWire.ReadBytes(sm, offset, "Keywords.String");
-            int @namespace;
-            (@namespace, offset) = sm.ReadInt32(offset);
-            int read;
-            (read, offset) = sm.ReadInt32(offset);
-            bool write;
-            (write, offset) = sm.ReadBool(offset);
-            int encodedLen;
-            (encodedLen, offset) = sm.ReadInt32(offset);
-            int fingerprint;
-            (fingerprint, offset) = sm.ReadInt32(offset);
-            int keywords;
-            (keywords, offset) = sm.ReadInt32(offset);
-            return (new Keywords(
-                type,
-                @class,
-                from,
-                lambda,
-                @string,
-                @namespace,
-                read,
-                write,
-                encodedLen,
-                fingerprint,
-                keywords), offset);
-        }
-
-        /// <summary>
-        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
-        /// returns the offset just past it.
-        /// </summary>
-        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
-        {
-            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
-            return Write(sm, offset);
+            var message = new Keywords();
+            int end = message.Decode(sm, offset, false);
+            return (message, end);
         }
 
         /// <summary>
         /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
         /// returns the message and the offset just past it.
         /// </summary>
-        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
-        /// built from different schemas), or the bytes are not a valid Keywords.</exception>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Keywords:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Keywords, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int found;
-            (found, offset) = sm.ReadInt32(offset);
-            if (unchecked((uint)found) != Fingerprint)
-            {
-                throw new global::System.IO.InvalidDataException(string.Format(
-                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
-                    Fingerprint,
-                    unchecked((uint)found)));
-            }
-            return Read(sm, offset);
+            return Read(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Keywords"));
+        }
+
+        /// <summary>
+        /// Reads a message at <paramref name="offset"/> into this instance, reusing its lists,
+        /// arrays, nested messages and unchanged strings; returns the offset just past it.
+        /// In steady state (same sizes, same strings) it allocates nothing. After an exception
+        /// the instance holds part of the message.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Keywords:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, offset, true);
+        }
+
+        /// <summary>Checks the fingerprint as <see cref="ReadChecked"/> does, then reads as <see cref="ReadInto"/> does.</summary>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Keywords:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadCheckedInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Keywords"), true);
+        }
+
+        /// <summary>Reads into this instance; <paramref name="pooled"/> fetches into a reused buffer.</summary>
+        internal int Decode(global::PythonUnitySharedMemory.SharedMemory sm, int offset, bool pooled)
+        {
+            byte[] run = null;
+            run = EdgeCasesWire.Fetch(sm, offset, 8, pooled);
+            this.Type = EdgeCasesWire.GetInt32(run, 0);
+            int length2 = EdgeCasesWire.Count(EdgeCasesWire.GetInt32(run, 4), "Keywords.Class", offset + 4);
+            offset += 8;
+            int bytes = length2;
+            run = EdgeCasesWire.Fetch(sm, offset, bytes + 9, pooled);
+            this.Class = EdgeCasesWire.GetString(run, 0, length2, this.Class, "Keywords.Class", offset - 4);
+            this.From = EdgeCasesWire.GetBool(run, bytes);
+            this.Lambda = EdgeCasesWire.GetFloat32(run, bytes + 1);
+            int length3 =
+                EdgeCasesWire.Count(EdgeCasesWire.GetInt32(run, bytes + 5), "Keywords.String", offset + bytes + 5);
+            offset += bytes + 9;
+            int bytes2 = length3;
+            run = EdgeCasesWire.Fetch(sm, offset, bytes2 + 21, pooled);
+            this.String = EdgeCasesWire.GetBytes(run, 0, length3, this.String);
+            this.Namespace = EdgeCasesWire.GetInt32(run, bytes2);
+            this.Read_ = EdgeCasesWire.GetInt32(run, bytes2 + 4);
+            this.Write_ = EdgeCasesWire.GetBool(run, bytes2 + 8);
+            this.EncodedLen = EdgeCasesWire.GetInt32(run, bytes2 + 9);
+            this.Fingerprint_ = EdgeCasesWire.GetInt32(run, bytes2 + 13);
+            this.Keywords_ = EdgeCasesWire.GetInt32(run, bytes2 + 17);
+            offset += bytes2 + 21;
+            return offset;
         }
     }
 
     /// <summary>A message with no fields at all.</summary>
     [global::System.Serializable]
-    public sealed class Empty
+    public partial class Empty
     {
         /// <summary>
         /// The fingerprint of Empty: FNV-1a 32 of its signature.
@@ -432,10 +741,44 @@ namespace EdgeCases
         {
         }
 
-        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        /// <summary>
+        /// The bytes this message takes on the wire (without a fingerprint): what
+        /// <see cref="Write"/> writes. A memory needs this much room from the offset.
+        /// </summary>
+        public int EncodedLength()
+        {
+            return 0;
+        }
+
+        /// <summary>
+        /// Writes this message at <paramref name="offset"/>; returns the offset just past it.
+        /// Checks first, writes second: the message is encoded into one array and written with
+        /// one WriteBytes, so a message that does not fit, or has a null or wrong-length field,
+        /// writes nothing.
+        /// </summary>
         public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            return offset;
+            byte[] buffer = EdgeCasesWire.Buffer(EncodedLength());
+            Encode(buffer, 0);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message,
+        /// with one WriteBytes as <see cref="Write"/> does; returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            byte[] buffer = EdgeCasesWire.Buffer(checked(4 + EncodedLength()));
+            EdgeCasesWire.PutInt32(buffer, 0, unchecked((int)Fingerprint));
+            Encode(buffer, 4);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>Encodes this message into <paramref name="buffer"/> at <paramref name="at"/>; returns the index just past it.</summary>
+        internal int Encode(byte[] buffer, int at)
+        {
+            return at;
         }
 
         /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
@@ -443,43 +786,57 @@ namespace EdgeCases
         /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Empty, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            return (new Empty(), offset);
-        }
-
-        /// <summary>
-        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
-        /// returns the offset just past it.
-        /// </summary>
-        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
-        {
-            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
-            return Write(sm, offset);
+            var message = new Empty();
+            int end = message.Decode(sm, offset, false);
+            return (message, end);
         }
 
         /// <summary>
         /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
         /// returns the message and the offset just past it.
         /// </summary>
-        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
-        /// built from different schemas), or the bytes are not a valid Empty.</exception>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Empty:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Empty, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int found;
-            (found, offset) = sm.ReadInt32(offset);
-            if (unchecked((uint)found) != Fingerprint)
-            {
-                throw new global::System.IO.InvalidDataException(string.Format(
-                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
-                    Fingerprint,
-                    unchecked((uint)found)));
-            }
-            return Read(sm, offset);
+            return Read(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Empty"));
+        }
+
+        /// <summary>
+        /// Reads a message at <paramref name="offset"/> into this instance, reusing its lists,
+        /// arrays, nested messages and unchanged strings; returns the offset just past it.
+        /// In steady state (same sizes, same strings) it allocates nothing. After an exception
+        /// the instance holds part of the message.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Empty:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, offset, true);
+        }
+
+        /// <summary>Checks the fingerprint as <see cref="ReadChecked"/> does, then reads as <see cref="ReadInto"/> does.</summary>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Empty:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadCheckedInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Empty"), true);
+        }
+
+        /// <summary>Reads into this instance; <paramref name="pooled"/> fetches into a reused buffer.</summary>
+        internal int Decode(global::PythonUnitySharedMemory.SharedMemory sm, int offset, bool pooled)
+        {
+            return offset;
         }
     }
 
     /// <summary>Only fixed-size fields: one block on the wire.</summary>
     [global::System.Serializable]
-    public sealed class Pose
+    public partial class Pose
     {
         /// <summary>
         /// The fingerprint of Pose: FNV-1a 32 of its signature.
@@ -504,7 +861,7 @@ namespace EdgeCases
         /// </summary>
         public Pose()
         {
-            Position = new global::Common.Vec3();
+            this.Position = new global::Common.Vec3();
         }
 
         /// <summary>A Pose with the given field values.</summary>
@@ -515,22 +872,60 @@ namespace EdgeCases
             int id,
             global::Common.Team team)
         {
-            Position = position;
-            Heading = heading;
-            Visible = visible;
-            Id = id;
-            Team = team;
+            this.Position = position;
+            this.Heading = heading;
+            this.Visible = visible;
+            this.Id = id;
+            this.Team = team;
         }
 
-        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        /// <summary>
+        /// The bytes this message takes on the wire (without a fingerprint): what
+        /// <see cref="Write"/> writes. A memory needs this much room from the offset.
+        /// </summary>
+        public int EncodedLength()
+        {
+            return 25;
+        }
+
+        /// <summary>
+        /// Writes this message at <paramref name="offset"/>; returns the offset just past it.
+        /// Checks first, writes second: the message is encoded into one array and written with
+        /// one WriteBytes, so a message that does not fit, or has a null or wrong-length field,
+        /// writes nothing.
+        /// </summary>
         public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            offset = Position.Write(sm, offset);
-            offset = sm.WriteFloat32(offset, Heading);
-            offset = sm.WriteBool(offset, Visible);
-            offset = sm.WriteInt32(offset, Id);
-            offset = sm.WriteInt32(offset, (int)Team);
-            return offset;
+            byte[] buffer = EdgeCasesWire.Buffer(EncodedLength());
+            Encode(buffer, 0);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message,
+        /// with one WriteBytes as <see cref="Write"/> does; returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            byte[] buffer = EdgeCasesWire.Buffer(checked(4 + EncodedLength()));
+            EdgeCasesWire.PutInt32(buffer, 0, unchecked((int)Fingerprint));
+            Encode(buffer, 4);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>Encodes this message into <paramref name="buffer"/> at <paramref name="at"/>; returns the index just past it.</summary>
+        internal int Encode(byte[] buffer, int at)
+        {
+            var nested = EdgeCasesWire.NotNull(this.Position, "Pose.Position");
+            EdgeCasesWire.PutFloat32(buffer, at, nested.X);
+            EdgeCasesWire.PutFloat32(buffer, at + 4, nested.Y);
+            EdgeCasesWire.PutFloat32(buffer, at + 8, nested.Z);
+            EdgeCasesWire.PutFloat32(buffer, at + 12, this.Heading);
+            EdgeCasesWire.PutBool(buffer, at + 16, this.Visible);
+            EdgeCasesWire.PutInt32(buffer, at + 17, this.Id);
+            EdgeCasesWire.PutInt32(buffer, at + 21, (int)this.Team);
+            at += 25;
+            return at;
         }
 
         /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
@@ -538,63 +933,251 @@ namespace EdgeCases
         /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Pose, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            global::Common.Vec3 position;
-            (position, offset) = global::Common.Vec3.Read(sm, offset);
-            float heading;
-            (heading, offset) = sm.ReadFloat32(offset);
-            bool visible;
-            (visible, offset) = sm.ReadBool(offset);
-            int id;
-            (id, offset) = sm.ReadInt32(offset);
-            global::Common.Team team;
-            (team, offset) = EdgeCasesWire.ReadTeam(sm, offset, "Pose.Team");
-            return (new Pose(position, heading, visible, id, team), offset);
-        }
-
-        /// <summary>
-        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
-        /// returns the offset just past it.
-        /// </summary>
-        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
-        {
-            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
-            return Write(sm, offset);
+            var message = new Pose();
+            int end = message.Decode(sm, offset, false);
+            return (message, end);
         }
 
         /// <summary>
         /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
         /// returns the message and the offset just past it.
         /// </summary>
-        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
-        /// built from different schemas), or the bytes are not a valid Pose.</exception>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Pose:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Pose, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int found;
-            (found, offset) = sm.ReadInt32(offset);
-            if (unchecked((uint)found) != Fingerprint)
+            return Read(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Pose"));
+        }
+
+        /// <summary>
+        /// Reads a message at <paramref name="offset"/> into this instance, reusing its lists,
+        /// arrays, nested messages and unchanged strings; returns the offset just past it.
+        /// In steady state (same sizes, same strings) it allocates nothing. After an exception
+        /// the instance holds part of the message.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Pose:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, offset, true);
+        }
+
+        /// <summary>Checks the fingerprint as <see cref="ReadChecked"/> does, then reads as <see cref="ReadInto"/> does.</summary>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Pose:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadCheckedInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, EdgeCasesWire.CheckFingerprint(sm, offset, Fingerprint, "Pose"), true);
+        }
+
+        /// <summary>Reads into this instance; <paramref name="pooled"/> fetches into a reused buffer.</summary>
+        internal int Decode(global::PythonUnitySharedMemory.SharedMemory sm, int offset, bool pooled)
+        {
+            byte[] run = null;
+            run = EdgeCasesWire.Fetch(sm, offset, 25, pooled);
+            var nested = this.Position;
+            if (nested == null)
             {
-                throw new global::System.IO.InvalidDataException(string.Format(
-                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
-                    Fingerprint,
-                    unchecked((uint)found)));
+                nested = new global::Common.Vec3();
+                this.Position = nested;
             }
-            return Read(sm, offset);
+            nested.X = EdgeCasesWire.GetFloat32(run, 0);
+            nested.Y = EdgeCasesWire.GetFloat32(run, 4);
+            nested.Z = EdgeCasesWire.GetFloat32(run, 8);
+            this.Heading = EdgeCasesWire.GetFloat32(run, 12);
+            this.Visible = EdgeCasesWire.GetBool(run, 16);
+            this.Id = EdgeCasesWire.GetInt32(run, 17);
+            this.Team = EdgeCasesWire.ToTeam(EdgeCasesWire.GetInt32(run, 21), "Pose.Team", offset + 21);
+            offset += 25;
+            return offset;
         }
     }
 
     /// <summary>
-    /// Encoding helpers shared by the messages of this file. They call only the seed's
-    /// primitives on the memory, so the messages work with the original package too.
+    /// Thrown by ReadChecked and ReadCheckedInto when the fingerprint in the memory is another
+    /// type's: the peers were built from different schemas (or read the wrong offset).
+    /// </summary>
+    public class SchemaMismatchException : global::System.Exception
+    {
+        /// <summary>The type that was being read.</summary>
+        public string TypeName { get; private set; }
+
+        /// <summary>Its fingerprint.</summary>
+        public uint Expected { get; private set; }
+
+        /// <summary>The fingerprint found in the memory.</summary>
+        public uint Found { get; private set; }
+
+        /// <summary>A mismatch reading <paramref name="typeName"/>.</summary>
+        public SchemaMismatchException(string typeName, uint expected, uint found)
+            : base(string.Format(
+                "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8} reading {2}"
+                    + " (the peers were built from different schemas)",
+                expected,
+                found,
+                typeName))
+        {
+            TypeName = typeName;
+            Expected = expected;
+            Found = found;
+        }
+    }
+
+    /// <summary>
+    /// Encoding helpers shared by the messages of this file. They call only the original
+    /// package's primitives on the memory, so the messages work with it too.
     /// </summary>
     internal static class EdgeCasesWire
     {
+        /// <summary>The bits of a float32 as an int32, without unsafe code or allocation.</summary>
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit)]
+        private struct FloatBits
+        {
+            [global::System.Runtime.InteropServices.FieldOffset(0)] public float Float;
+            [global::System.Runtime.InteropServices.FieldOffset(0)] public int Int;
+        }
+
+        /// <summary>Ranges longer than this are probed at their last byte before a buffer is allocated for them.</summary>
+        private const int ProbeFrom = 4096;
+
+        /// <summary>The write buffer of this thread: reused while messages keep the same length.</summary>
+        [global::System.ThreadStatic]
+        private static byte[] _buffer;
+
+        /// <summary>The read buffer of this thread, for pooled reads.</summary>
+        [global::System.ThreadStatic]
+        private static byte[] _scratch;
+
+        internal static void PutBool(byte[] buffer, int at, bool value)
+        {
+            buffer[at] = value ? (byte)1 : (byte)0;
+        }
+
+        internal static void PutInt32(byte[] buffer, int at, int value)
+        {
+            buffer[at] = (byte)value;
+            buffer[at + 1] = (byte)(value >> 8);
+            buffer[at + 2] = (byte)(value >> 16);
+            buffer[at + 3] = (byte)(value >> 24);
+        }
+
+        internal static void PutFloat32(byte[] buffer, int at, float value)
+        {
+            var bits = new FloatBits();
+            bits.Float = value;
+            PutInt32(buffer, at, bits.Int);
+        }
+
+        internal static bool GetBool(byte[] run, int at)
+        {
+            return run[at] != 0;
+        }
+
+        internal static int GetInt32(byte[] run, int at)
+        {
+            return run[at] | (run[at + 1] << 8) | (run[at + 2] << 16) | (run[at + 3] << 24);
+        }
+
+        internal static float GetFloat32(byte[] run, int at)
+        {
+            var bits = new FloatBits();
+            bits.Int = GetInt32(run, at);
+            return bits.Float;
+        }
+
+        /// <summary>An array of exactly <paramref name="length"/> bytes to encode a message into.</summary>
+        internal static byte[] Buffer(int length)
+        {
+            var buffer = _buffer;
+            if (buffer == null || buffer.Length != length)
+            {
+                buffer = new byte[length];
+                _buffer = buffer;
+            }
+            return buffer;
+        }
+
+        /// <summary>Reads the last byte of a long range first: a corrupted length fails on the bytes,
+        /// not on an allocation.</summary>
+        private static void Probe(global::PythonUnitySharedMemory.SharedMemory sm, int offset, int length)
+        {
+            if (length > ProbeFrom)
+            {
+                sm.ReadBool(unchecked(offset + length - 1));
+            }
+        }
+
+        /// <summary>Copies <paramref name="length"/> bytes at <paramref name="offset"/> into <paramref name="into"/>
+        /// with primitive reads, which allocate nothing (ReadBytes returns a new array).</summary>
+        internal static void Fill(global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] into, int length)
+        {
+            int i = 0;
+            for (; i + 4 <= length; i += 4)
+            {
+                PutInt32(into, i, sm.ReadInt32(offset + i).Item1);
+            }
+            if (i == length)
+            {
+                return;
+            }
+            if (length >= 4)
+            {
+                PutInt32(into, length - 4, sm.ReadInt32(offset + length - 4).Item1);
+            }
+            else if (offset + length >= 4)
+            {
+                int word = sm.ReadInt32(offset + length - 4).Item1;
+                for (int j = 0; j < length; j++)
+                {
+                    into[j] = (byte)(word >> (8 * (4 - length + j)));
+                }
+            }
+            else
+            {
+                global::System.Buffer.BlockCopy(sm.ReadBytes(offset, length).Item1, 0, into, 0, length);
+            }
+        }
+
+        /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/>: a new array from ReadBytes,
+        /// or (<paramref name="pooled"/>) this thread's read buffer, which may be longer.</summary>
+        internal static byte[] Fetch(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, int length, bool pooled)
+        {
+            if (!pooled)
+            {
+                Probe(sm, offset, length);
+                return sm.ReadBytes(offset, length).Item1;
+            }
+            var scratch = _scratch;
+            if (scratch == null || scratch.Length < length)
+            {
+                Probe(sm, offset, length);
+                scratch = new byte[length < 64 ? 64 : length];
+                _scratch = scratch;
+            }
+            Fill(sm, offset, scratch, length);
+            return scratch;
+        }
+
+        /// <summary>Reads a fingerprint; returns the offset after it when it is <paramref name="expected"/>.</summary>
+        internal static int CheckFingerprint(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, uint expected, string typeName)
+        {
+            uint found = unchecked((uint)sm.ReadInt32(offset).Item1);
+            if (found != expected)
+            {
+                throw new global::EdgeCases.SchemaMismatchException(typeName, expected, found);
+            }
+            return offset + 4;
+        }
+
         /// <summary>The most list elements a read reserves room for before reading them:
         /// a corrupted count must fail on the bytes, not on an allocation.</summary>
         private const int MaxPreallocated = 4096;
-
-        /// <summary>UTF-8 without a byte order mark, throwing on invalid bytes instead of replacing them.</summary>
-        private static readonly global::System.Text.UTF8Encoding Utf8 =
-            new global::System.Text.UTF8Encoding(false, true);
 
         /// <summary>The capacity to give a list of <paramref name="count"/> elements before reading them.</summary>
         internal static int InitialCapacity(int count)
@@ -602,78 +1185,42 @@ namespace EdgeCases
             return count < MaxPreallocated ? count : MaxPreallocated;
         }
 
-        /// <summary>Reads a length or an element count; a negative one is an error.</summary>
-        internal static (int, int) ReadCount(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        /// <summary>A length or an element count read at <paramref name="offset"/>; a negative one is an error.</summary>
+        internal static int Count(int count, string place, int offset)
         {
-            int count;
-            int next;
-            (count, next) = sm.ReadInt32(offset);
             if (count < 0)
             {
                 throw new global::System.IO.InvalidDataException(
                     place + ": negative length " + count + " at offset " + offset);
             }
-            return (count, next);
+            return count;
         }
 
-        /// <summary>Writes an int32 byte length, then the UTF-8 bytes of <paramref name="value"/>.</summary>
-        internal static int WriteString(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
+        /// <summary>The bytes of <paramref name="count"/> elements of <paramref name="size"/> bytes each.</summary>
+        internal static int Span(int count, int size, string place, int offset)
         {
-            if (value == null)
-            {
-                throw new global::System.ArgumentNullException(place, place + " is null (use \"\" for no text)");
-            }
-            var bytes = Utf8.GetBytes(value);
-            offset = sm.WriteInt32(offset, bytes.Length);
-            return sm.WriteBytes(offset, bytes);
-        }
-
-        /// <summary>Reads an int32 byte length, then that many bytes of UTF-8.</summary>
-        internal static (string, int) ReadString(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
-        {
-            int length;
-            int next;
-            (length, next) = ReadCount(sm, offset, place);
-            byte[] bytes;
-            (bytes, next) = sm.ReadBytes(next, length);
-            try
-            {
-                return (Utf8.GetString(bytes), next);
-            }
-            catch (global::System.ArgumentException error)
+            long bytes = (long)count * size;
+            if (bytes > int.MaxValue)
             {
                 throw new global::System.IO.InvalidDataException(
-                    place + ": invalid UTF-8 in the string at offset " + offset, error);
+                    place + ": " + count + " elements of " + size + " bytes at offset " + offset
+                    + " are larger than any memory");
             }
+            return (int)bytes;
         }
 
-        /// <summary>Writes an int32 length, then the bytes.</summary>
-        internal static int WriteBytes(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
+        /// <summary>Throws when <paramref name="value"/> is null.</summary>
+        internal static T NotNull<T>(T value, string place) where T : class
         {
             if (value == null)
             {
-                throw new global::System.ArgumentNullException(
-                    place, place + " is null (use new byte[0] for no bytes)");
+                throw new global::System.ArgumentNullException(place, place + " is null");
             }
-            offset = sm.WriteInt32(offset, value.Length);
-            return sm.WriteBytes(offset, value);
-        }
-
-        /// <summary>Reads an int32 length, then that many bytes.</summary>
-        internal static (byte[], int) ReadBytes(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
-        {
-            int length;
-            int next;
-            (length, next) = ReadCount(sm, offset, place);
-            return sm.ReadBytes(next, length);
+            return value;
         }
 
         /// <summary>Throws unless <paramref name="array"/> has exactly <paramref name="length"/> elements.</summary>
-        internal static void CheckLength<T>(T[] array, int length, string place)
+        internal static T[] CheckLength<T>(T[] array, int length, string place)
         {
             if (array == null || array.Length != length)
             {
@@ -681,21 +1228,104 @@ namespace EdgeCases
                 throw new global::System.ArgumentException(
                     place + " must have exactly " + length + " elements, found " + found, place);
             }
+            return array;
         }
 
-        /// <summary>Reads a Team value; any other int32 is an error.</summary>
-        internal static (global::Common.Team, int) ReadTeam(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        /// <summary>UTF-8 without a byte order mark, throwing on invalid bytes instead of replacing them.</summary>
+        private static readonly global::System.Text.UTF8Encoding Utf8 =
+            new global::System.Text.UTF8Encoding(false, true);
+
+        /// <summary>The decode buffer of this thread, for strings.</summary>
+        [global::System.ThreadStatic]
+        private static char[] _chars;
+
+        /// <summary>The UTF-8 byte count of <paramref name="value"/>, which must not be null.</summary>
+        internal static int Utf8Length(string value, string place)
         {
-            int value;
-            int next;
-            (value, next) = sm.ReadInt32(offset);
+            if (value == null)
+            {
+                throw new global::System.ArgumentNullException(place, place + " is null (use \"\" for no text)");
+            }
+            return Utf8.GetByteCount(value);
+        }
+
+        /// <summary>Encodes the UTF-8 bytes of <paramref name="value"/> at <paramref name="at"/> and their
+        /// count in the 4 bytes before (the length prefix, at the end of the run before).</summary>
+        internal static int PutString(byte[] buffer, int at, string value, string place)
+        {
+            Utf8Length(value, place);
+            int length = Utf8.GetBytes(value, 0, value.Length, buffer, at);
+            PutInt32(buffer, at - 4, length);
+            return at + length;
+        }
+
+        /// <summary>Decodes the <paramref name="length"/> bytes of UTF-8 at index <paramref name="at"/> of
+        /// <paramref name="run"/>; returns <paramref name="existing"/> when it is the same text, so an
+        /// unchanged string allocates nothing. <paramref name="offset"/> is the length's, for errors.</summary>
+        internal static string GetString(byte[] run, int at, int length, string existing, string place, int offset)
+        {
+            int count;
+            var chars = _chars;
+            try
+            {
+                count = Utf8.GetCharCount(run, at, length);
+                if (chars == null || chars.Length < count)
+                {
+                    chars = new char[count < 64 ? 64 : count];
+                    _chars = chars;
+                }
+                Utf8.GetChars(run, at, length, chars, 0);
+            }
+            catch (global::System.ArgumentException error)
+            {
+                throw new global::System.IO.InvalidDataException(
+                    place + ": invalid UTF-8 in the string at offset " + offset, error);
+            }
+            if (existing != null && existing.Length == count)
+            {
+                int i = 0;
+                while (i < count && existing[i] == chars[i])
+                {
+                    i++;
+                }
+                if (i == count)
+                {
+                    return existing;
+                }
+            }
+            return new string(chars, 0, count);
+        }
+
+        /// <summary>Encodes the bytes at <paramref name="at"/> and their count in the 4 bytes before.</summary>
+        internal static int PutBytes(byte[] buffer, int at, byte[] value, string place)
+        {
+            NotNull(value, place);
+            PutInt32(buffer, at - 4, value.Length);
+            global::System.Buffer.BlockCopy(value, 0, buffer, at, value.Length);
+            return at + value.Length;
+        }
+
+        /// <summary>The <paramref name="length"/> bytes at index <paramref name="at"/> of <paramref name="run"/>,
+        /// in <paramref name="existing"/> when it has that length.</summary>
+        internal static byte[] GetBytes(byte[] run, int at, int length, byte[] existing)
+        {
+            if (existing == null || existing.Length != length)
+            {
+                existing = new byte[length];
+            }
+            global::System.Buffer.BlockCopy(run, at, existing, 0, length);
+            return existing;
+        }
+
+        /// <summary>A Team read at <paramref name="offset"/>; any other int32 is an error.</summary>
+        internal static global::Common.Team ToTeam(int value, string place, int offset)
+        {
             switch (value)
             {
                 case 0:
                 case 1:
                 case 2:
-                    return ((global::Common.Team)value, next);
+                    return (global::Common.Team)value;
                 default:
                     throw new global::System.IO.InvalidDataException(
                         place + ": invalid value " + value + " at offset " + offset + " for enum Team");

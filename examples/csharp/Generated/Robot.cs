@@ -19,7 +19,7 @@ namespace Robot
 
     /// <summary>One step of the simulation, sent to the agent.</summary>
     [global::System.Serializable]
-    public sealed class Observation
+    public partial class Observation
     {
         /// <summary>
         /// The fingerprint of Observation: FNV-1a 32 of its signature.
@@ -62,15 +62,15 @@ namespace Robot
         /// </summary>
         public Observation()
         {
-            Position = new global::Common.Vec3();
-            Rays = new global::System.Collections.Generic.List<float>();
-            Corners = new global::Common.Vec3[4];
+            this.Position = new global::Common.Vec3();
+            this.Rays = new global::System.Collections.Generic.List<float>();
+            this.Corners = new global::Common.Vec3[4];
             for (int i = 0; i < 4; i++)
             {
-                Corners[i] = new global::Common.Vec3();
+                this.Corners[i] = new global::Common.Vec3();
             }
-            Name = "";
-            Camera = new byte[0];
+            this.Name = "";
+            this.Camera = new byte[0];
         }
 
         /// <summary>An Observation with the given field values.</summary>
@@ -87,46 +87,108 @@ namespace Robot
             Command lastCommand,
             global::Common.Team team)
         {
-            Step = step;
-            Done = done;
-            Reward = reward;
-            Position = position;
-            Rays = rays;
-            Corners = corners;
-            Name = name;
-            Camera = camera;
-            Target = target;
-            LastCommand = lastCommand;
-            Team = team;
+            this.Step = step;
+            this.Done = done;
+            this.Reward = reward;
+            this.Position = position;
+            this.Rays = rays;
+            this.Corners = corners;
+            this.Name = name;
+            this.Camera = camera;
+            this.Target = target;
+            this.LastCommand = lastCommand;
+            this.Team = team;
         }
 
-        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        /// <summary>
+        /// The bytes this message takes on the wire (without a fingerprint): what
+        /// <see cref="Write"/> writes. A memory needs this much room from the offset.
+        /// </summary>
+        public int EncodedLength()
+        {
+            int length = 90;
+            checked
+            {
+                length += RobotWire.NotNull(this.Rays, "Observation.Rays").Count * 4;
+                length += RobotWire.Utf8Length(this.Name, "Observation.Name");
+                length += RobotWire.NotNull(this.Camera, "Observation.Camera").Length;
+                if (this.Target != null)
+                {
+                    length += 12;
+                }
+            }
+            return length;
+        }
+
+        /// <summary>
+        /// Writes this message at <paramref name="offset"/>; returns the offset just past it.
+        /// Checks first, writes second: the message is encoded into one array and written with
+        /// one WriteBytes, so a message that does not fit, or has a null or wrong-length field,
+        /// writes nothing.
+        /// </summary>
         public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            offset = sm.WriteInt32(offset, Step);
-            offset = sm.WriteBool(offset, Done);
-            offset = sm.WriteFloat32(offset, Reward);
-            offset = Position.Write(sm, offset);
-            offset = sm.WriteInt32(offset, Rays.Count);
-            foreach (var item in Rays)
+            byte[] buffer = RobotWire.Buffer(EncodedLength());
+            Encode(buffer, 0);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message,
+        /// with one WriteBytes as <see cref="Write"/> does; returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            byte[] buffer = RobotWire.Buffer(checked(4 + EncodedLength()));
+            RobotWire.PutInt32(buffer, 0, unchecked((int)Fingerprint));
+            Encode(buffer, 4);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>Encodes this message into <paramref name="buffer"/> at <paramref name="at"/>; returns the index just past it.</summary>
+        internal int Encode(byte[] buffer, int at)
+        {
+            RobotWire.PutInt32(buffer, at, this.Step);
+            RobotWire.PutBool(buffer, at + 4, this.Done);
+            RobotWire.PutFloat32(buffer, at + 5, this.Reward);
+            var nested = RobotWire.NotNull(this.Position, "Observation.Position");
+            RobotWire.PutFloat32(buffer, at + 9, nested.X);
+            RobotWire.PutFloat32(buffer, at + 13, nested.Y);
+            RobotWire.PutFloat32(buffer, at + 17, nested.Z);
+            RobotWire.PutInt32(buffer, at + 21, RobotWire.NotNull(this.Rays, "Observation.Rays").Count);
+            at += 25;
+            var list = this.Rays;
+            for (int i = 0; i < list.Count; i++)
             {
-                offset = sm.WriteFloat32(offset, item);
+                RobotWire.PutFloat32(buffer, at + i * 4, list[i]);
             }
-            RobotWire.CheckLength(Corners, 4, "Observation.Corners");
-            foreach (var item in Corners)
+            at += list.Count * 4;
+            var array = RobotWire.CheckLength(this.Corners, 4, "Observation.Corners");
+            for (int i2 = 0; i2 < 4; i2++)
             {
-                offset = item.Write(sm, offset);
+                var nested2 = RobotWire.NotNull(array[i2], "Observation.Corners");
+                RobotWire.PutFloat32(buffer, at + i2 * 12, nested2.X);
+                RobotWire.PutFloat32(buffer, at + i2 * 12 + 4, nested2.Y);
+                RobotWire.PutFloat32(buffer, at + i2 * 12 + 8, nested2.Z);
             }
-            offset = RobotWire.WriteString(sm, offset, Name, "Observation.Name");
-            offset = RobotWire.WriteBytes(sm, offset, Camera, "Observation.Camera");
-            offset = sm.WriteBool(offset, Target != null);
-            if (Target != null)
+            at += 52;
+            at = RobotWire.PutString(buffer, at, this.Name, "Observation.Name");
+            at += 4;
+            at = RobotWire.PutBytes(buffer, at, this.Camera, "Observation.Camera");
+            RobotWire.PutBool(buffer, at, this.Target != null);
+            at += 1;
+            if (this.Target != null)
             {
-                offset = Target.Write(sm, offset);
+                var nested3 = RobotWire.NotNull(this.Target, "Observation.Target");
+                RobotWire.PutFloat32(buffer, at, nested3.X);
+                RobotWire.PutFloat32(buffer, at + 4, nested3.Y);
+                RobotWire.PutFloat32(buffer, at + 8, nested3.Z);
+                at += 12;
             }
-            offset = sm.WriteInt32(offset, (int)LastCommand);
-            offset = sm.WriteInt32(offset, (int)Team);
-            return offset;
+            RobotWire.PutInt32(buffer, at, (int)this.LastCommand);
+            RobotWire.PutInt32(buffer, at + 4, (int)this.Team);
+            at += 8;
+            return at;
         }
 
         /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
@@ -134,93 +196,155 @@ namespace Robot
         /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Observation, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int step;
-            (step, offset) = sm.ReadInt32(offset);
-            bool done;
-            (done, offset) = sm.ReadBool(offset);
-            float reward;
-            (reward, offset) = sm.ReadFloat32(offset);
-            global::Common.Vec3 position;
-            (position, offset) = global::Common.Vec3.Read(sm, offset);
-            int raysCount;
-            (raysCount, offset) = RobotWire.ReadCount(sm, offset, "Observation.Rays");
-            var rays = new global::System.Collections.Generic.List<float>(RobotWire.InitialCapacity(raysCount));
-            for (int i = 0; i < raysCount; i++)
-            {
-                float raysItem;
-                (raysItem, offset) = sm.ReadFloat32(offset);
-                rays.Add(raysItem);
-            }
-            var corners = new global::Common.Vec3[4];
-            for (int i = 0; i < 4; i++)
-            {
-                global::Common.Vec3 cornersItem;
-                (cornersItem, offset) = global::Common.Vec3.Read(sm, offset);
-                corners[i] = cornersItem;
-            }
-            string name;
-            (name, offset) = RobotWire.ReadString(sm, offset, "Observation.Name");
-            byte[] camera;
-            (camera, offset) = RobotWire.ReadBytes(sm, offset, "Observation.Camera");
-            bool targetPresent;
-            (targetPresent, offset) = sm.ReadBool(offset);
-            global::Common.Vec3 target = null;
-            if (targetPresent)
-            {
-                (target, offset) = global::Common.Vec3.Read(sm, offset);
-            }
-            Command lastCommand;
-            (lastCommand, offset) = RobotWire.ReadCommand(sm, offset, "Observation.LastCommand");
-            global::Common.Team team;
-            (team, offset) = RobotWire.ReadTeam(sm, offset, "Observation.Team");
-            return (new Observation(
-                step,
-                done,
-                reward,
-                position,
-                rays,
-                corners,
-                name,
-                camera,
-                target,
-                lastCommand,
-                team), offset);
-        }
-
-        /// <summary>
-        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
-        /// returns the offset just past it.
-        /// </summary>
-        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
-        {
-            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
-            return Write(sm, offset);
+            var message = new Observation();
+            int end = message.Decode(sm, offset, false);
+            return (message, end);
         }
 
         /// <summary>
         /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
         /// returns the message and the offset just past it.
         /// </summary>
-        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
-        /// built from different schemas), or the bytes are not a valid Observation.</exception>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Observation:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Observation, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int found;
-            (found, offset) = sm.ReadInt32(offset);
-            if (unchecked((uint)found) != Fingerprint)
+            return Read(sm, RobotWire.CheckFingerprint(sm, offset, Fingerprint, "Observation"));
+        }
+
+        /// <summary>
+        /// Reads a message at <paramref name="offset"/> into this instance, reusing its lists,
+        /// arrays, nested messages and unchanged strings; returns the offset just past it.
+        /// In steady state (same sizes, same strings) it allocates nothing. After an exception
+        /// the instance holds part of the message.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Observation:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, offset, true);
+        }
+
+        /// <summary>Checks the fingerprint as <see cref="ReadChecked"/> does, then reads as <see cref="ReadInto"/> does.</summary>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Observation:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadCheckedInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, RobotWire.CheckFingerprint(sm, offset, Fingerprint, "Observation"), true);
+        }
+
+        /// <summary>Reads into this instance; <paramref name="pooled"/> fetches into a reused buffer.</summary>
+        internal int Decode(global::PythonUnitySharedMemory.SharedMemory sm, int offset, bool pooled)
+        {
+            byte[] run = null;
+            run = RobotWire.Fetch(sm, offset, 25, pooled);
+            this.Step = RobotWire.GetInt32(run, 0);
+            this.Done = RobotWire.GetBool(run, 4);
+            this.Reward = RobotWire.GetFloat32(run, 5);
+            var nested = this.Position;
+            if (nested == null)
             {
-                throw new global::System.IO.InvalidDataException(string.Format(
-                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
-                    Fingerprint,
-                    unchecked((uint)found)));
+                nested = new global::Common.Vec3();
+                this.Position = nested;
             }
-            return Read(sm, offset);
+            nested.X = RobotWire.GetFloat32(run, 9);
+            nested.Y = RobotWire.GetFloat32(run, 13);
+            nested.Z = RobotWire.GetFloat32(run, 17);
+            int count = RobotWire.Count(RobotWire.GetInt32(run, 21), "Observation.Rays", offset + 21);
+            offset += 25;
+            int bytes = RobotWire.Span(count, 4, "Observation.Rays", offset - 4);
+            run = RobotWire.Fetch(sm, offset, bytes + 52, pooled);
+            var list = this.Rays;
+            if (list == null)
+            {
+                list = new global::System.Collections.Generic.List<float>(count);
+                this.Rays = list;
+            }
+            else if (list.Capacity < count)
+            {
+                list.Capacity = count;
+            }
+            int keep = list.Count;
+            for (int i = 0; i < count; i++)
+            {
+                var item = i < keep ? list[i] : default(float);
+                item = RobotWire.GetFloat32(run, i * 4);
+                if (i < keep)
+                {
+                    list[i] = item;
+                }
+                else
+                {
+                    list.Add(item);
+                }
+            }
+            if (keep > count)
+            {
+                list.RemoveRange(count, keep - count);
+            }
+            var array = this.Corners;
+            if (array == null || array.Length != 4)
+            {
+                array = new global::Common.Vec3[4];
+                this.Corners = array;
+            }
+            for (int i2 = 0; i2 < 4; i2++)
+            {
+                var nested2 = array[i2];
+                if (nested2 == null)
+                {
+                    nested2 = new global::Common.Vec3();
+                    array[i2] = nested2;
+                }
+                nested2.X = RobotWire.GetFloat32(run, bytes + i2 * 12);
+                nested2.Y = RobotWire.GetFloat32(run, bytes + i2 * 12 + 4);
+                nested2.Z = RobotWire.GetFloat32(run, bytes + i2 * 12 + 8);
+            }
+            int length2 = RobotWire.Count(RobotWire.GetInt32(run, bytes + 48), "Observation.Name", offset + bytes + 48);
+            offset += bytes + 52;
+            int bytes2 = length2;
+            run = RobotWire.Fetch(sm, offset, bytes2 + 4, pooled);
+            this.Name = RobotWire.GetString(run, 0, length2, this.Name, "Observation.Name", offset - 4);
+            int length3 = RobotWire.Count(RobotWire.GetInt32(run, bytes2), "Observation.Camera", offset + bytes2);
+            offset += bytes2 + 4;
+            int bytes3 = length3;
+            run = RobotWire.Fetch(sm, offset, bytes3 + 1, pooled);
+            this.Camera = RobotWire.GetBytes(run, 0, length3, this.Camera);
+            bool present = RobotWire.GetBool(run, bytes3);
+            offset += bytes3 + 1;
+            int bytes4 = (present ? 12 : 0);
+            run = RobotWire.Fetch(sm, offset, bytes4 + 8, pooled);
+            if (present)
+            {
+                var nested3 = this.Target;
+                if (nested3 == null)
+                {
+                    nested3 = new global::Common.Vec3();
+                    this.Target = nested3;
+                }
+                nested3.X = RobotWire.GetFloat32(run, 0);
+                nested3.Y = RobotWire.GetFloat32(run, 4);
+                nested3.Z = RobotWire.GetFloat32(run, 8);
+            }
+            else
+            {
+                this.Target = null;
+            }
+            this.LastCommand =
+                RobotWire.ToCommand(RobotWire.GetInt32(run, bytes4), "Observation.LastCommand", offset + bytes4);
+            this.Team = RobotWire.ToTeam(RobotWire.GetInt32(run, bytes4 + 4), "Observation.Team", offset + bytes4 + 4);
+            offset += bytes4 + 8;
+            return offset;
         }
     }
 
     /// <summary>The agent's answer to one Observation.</summary>
     [global::System.Serializable]
-    public sealed class Action
+    public partial class Action
     {
         /// <summary>
         /// The fingerprint of Action: FNV-1a 32 of its signature.
@@ -248,9 +372,9 @@ namespace Robot
         /// </summary>
         public Action()
         {
-            Force = new global::Common.Vec3();
-            Gains = new float[3];
-            Tags = new global::System.Collections.Generic.List<string>();
+            this.Force = new global::Common.Vec3();
+            this.Gains = new float[3];
+            this.Tags = new global::System.Collections.Generic.List<string>();
         }
 
         /// <summary>An Action with the given field values.</summary>
@@ -261,34 +385,90 @@ namespace Robot
             global::System.Collections.Generic.List<string> tags,
             float? dt)
         {
-            Command = command;
-            Force = force;
-            Gains = gains;
-            Tags = tags;
-            Dt = dt;
+            this.Command = command;
+            this.Force = force;
+            this.Gains = gains;
+            this.Tags = tags;
+            this.Dt = dt;
         }
 
-        /// <summary>Writes this message at <paramref name="offset"/>; returns the offset just past it.</summary>
+        /// <summary>
+        /// The bytes this message takes on the wire (without a fingerprint): what
+        /// <see cref="Write"/> writes. A memory needs this much room from the offset.
+        /// </summary>
+        public int EncodedLength()
+        {
+            int length = 33;
+            checked
+            {
+                var list = RobotWire.NotNull(this.Tags, "Action.Tags");
+                for (int i = 0; i < list.Count; i++)
+                {
+                    length += 4;
+                    length += RobotWire.Utf8Length(list[i], "Action.Tags");
+                }
+                if (this.Dt.HasValue)
+                {
+                    length += 4;
+                }
+            }
+            return length;
+        }
+
+        /// <summary>
+        /// Writes this message at <paramref name="offset"/>; returns the offset just past it.
+        /// Checks first, writes second: the message is encoded into one array and written with
+        /// one WriteBytes, so a message that does not fit, or has a null or wrong-length field,
+        /// writes nothing.
+        /// </summary>
         public int Write(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            offset = sm.WriteInt32(offset, (int)Command);
-            offset = Force.Write(sm, offset);
-            RobotWire.CheckLength(Gains, 3, "Action.Gains");
-            foreach (var item in Gains)
+            byte[] buffer = RobotWire.Buffer(EncodedLength());
+            Encode(buffer, 0);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>
+        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message,
+        /// with one WriteBytes as <see cref="Write"/> does; returns the offset just past it.
+        /// </summary>
+        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            byte[] buffer = RobotWire.Buffer(checked(4 + EncodedLength()));
+            RobotWire.PutInt32(buffer, 0, unchecked((int)Fingerprint));
+            Encode(buffer, 4);
+            return sm.WriteBytes(offset, buffer);
+        }
+
+        /// <summary>Encodes this message into <paramref name="buffer"/> at <paramref name="at"/>; returns the index just past it.</summary>
+        internal int Encode(byte[] buffer, int at)
+        {
+            RobotWire.PutInt32(buffer, at, (int)this.Command);
+            var nested = RobotWire.NotNull(this.Force, "Action.Force");
+            RobotWire.PutFloat32(buffer, at + 4, nested.X);
+            RobotWire.PutFloat32(buffer, at + 8, nested.Y);
+            RobotWire.PutFloat32(buffer, at + 12, nested.Z);
+            var array = RobotWire.CheckLength(this.Gains, 3, "Action.Gains");
+            for (int i = 0; i < 3; i++)
             {
-                offset = sm.WriteFloat32(offset, item);
+                RobotWire.PutFloat32(buffer, at + 16 + i * 4, array[i]);
             }
-            offset = sm.WriteInt32(offset, Tags.Count);
-            foreach (var item in Tags)
+            RobotWire.PutInt32(buffer, at + 28, RobotWire.NotNull(this.Tags, "Action.Tags").Count);
+            at += 32;
+            var list = this.Tags;
+            for (int i2 = 0; i2 < list.Count; i2++)
             {
-                offset = RobotWire.WriteString(sm, offset, item, "Action.Tags");
+                at += 4;
+                at = RobotWire.PutString(buffer, at, list[i2], "Action.Tags");
             }
-            offset = sm.WriteBool(offset, Dt.HasValue);
-            if (Dt.HasValue)
+            RobotWire.PutBool(buffer, at, this.Dt.HasValue);
+            at += 1;
+            if (this.Dt.HasValue)
             {
-                offset = sm.WriteFloat32(offset, Dt.Value);
+                RobotWire.PutFloat32(buffer, at, this.Dt.Value);
+                at += 4;
             }
-            return offset;
+            return at;
         }
 
         /// <summary>Reads a message at <paramref name="offset"/>; returns it and the offset just past it.</summary>
@@ -296,80 +476,303 @@ namespace Robot
         /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Action, int) Read(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            global::Robot.Command command;
-            (command, offset) = RobotWire.ReadCommand(sm, offset, "Action.Command");
-            global::Common.Vec3 force;
-            (force, offset) = global::Common.Vec3.Read(sm, offset);
-            var gains = new float[3];
-            for (int i = 0; i < 3; i++)
-            {
-                float gainsItem;
-                (gainsItem, offset) = sm.ReadFloat32(offset);
-                gains[i] = gainsItem;
-            }
-            int tagsCount;
-            (tagsCount, offset) = RobotWire.ReadCount(sm, offset, "Action.Tags");
-            var tags = new global::System.Collections.Generic.List<string>(RobotWire.InitialCapacity(tagsCount));
-            for (int i = 0; i < tagsCount; i++)
-            {
-                string tagsItem;
-                (tagsItem, offset) = RobotWire.ReadString(sm, offset, "Action.Tags");
-                tags.Add(tagsItem);
-            }
-            bool dtPresent;
-            (dtPresent, offset) = sm.ReadBool(offset);
-            float? dt = null;
-            if (dtPresent)
-            {
-                (dt, offset) = sm.ReadFloat32(offset);
-            }
-            return (new Action(command, force, gains, tags, dt), offset);
-        }
-
-        /// <summary>
-        /// Writes <see cref="Fingerprint"/> (as an int with the same bits), then this message;
-        /// returns the offset just past it.
-        /// </summary>
-        public int WriteChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
-        {
-            offset = sm.WriteInt32(offset, unchecked((int)Fingerprint));
-            return Write(sm, offset);
+            var message = new Action();
+            int end = message.Decode(sm, offset, false);
+            return (message, end);
         }
 
         /// <summary>
         /// Reads a fingerprint and, when it is <see cref="Fingerprint"/>, the message after it;
         /// returns the message and the offset just past it.
         /// </summary>
-        /// <exception cref="global::System.IO.InvalidDataException">The fingerprint is another type's (the peers were
-        /// built from different schemas), or the bytes are not a valid Action.</exception>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Action:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
         public static (Action, int) ReadChecked(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
         {
-            int found;
-            (found, offset) = sm.ReadInt32(offset);
-            if (unchecked((uint)found) != Fingerprint)
+            return Read(sm, RobotWire.CheckFingerprint(sm, offset, Fingerprint, "Action"));
+        }
+
+        /// <summary>
+        /// Reads a message at <paramref name="offset"/> into this instance, reusing its lists,
+        /// arrays, nested messages and unchanged strings; returns the offset just past it.
+        /// In steady state (same sizes, same strings) it allocates nothing. After an exception
+        /// the instance holds part of the message.
+        /// </summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Action:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, offset, true);
+        }
+
+        /// <summary>Checks the fingerprint as <see cref="ReadChecked"/> does, then reads as <see cref="ReadInto"/> does.</summary>
+        /// <exception cref="SchemaMismatchException">The fingerprint is another type's:
+        /// the peers were built from different schemas.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">The bytes are not a valid Action:
+        /// a negative length, invalid UTF-8, an unknown enum value.</exception>
+        public int ReadCheckedInto(global::PythonUnitySharedMemory.SharedMemory sm, int offset)
+        {
+            return Decode(sm, RobotWire.CheckFingerprint(sm, offset, Fingerprint, "Action"), true);
+        }
+
+        /// <summary>Reads into this instance; <paramref name="pooled"/> fetches into a reused buffer.</summary>
+        internal int Decode(global::PythonUnitySharedMemory.SharedMemory sm, int offset, bool pooled)
+        {
+            byte[] run = null;
+            run = RobotWire.Fetch(sm, offset, 32, pooled);
+            this.Command = RobotWire.ToCommand(RobotWire.GetInt32(run, 0), "Action.Command", offset);
+            var nested = this.Force;
+            if (nested == null)
             {
-                throw new global::System.IO.InvalidDataException(string.Format(
-                    "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8}",
-                    Fingerprint,
-                    unchecked((uint)found)));
+                nested = new global::Common.Vec3();
+                this.Force = nested;
             }
-            return Read(sm, offset);
+            nested.X = RobotWire.GetFloat32(run, 4);
+            nested.Y = RobotWire.GetFloat32(run, 8);
+            nested.Z = RobotWire.GetFloat32(run, 12);
+            var array = this.Gains;
+            if (array == null || array.Length != 3)
+            {
+                array = new float[3];
+                this.Gains = array;
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                array[i] = RobotWire.GetFloat32(run, 16 + i * 4);
+            }
+            int count = RobotWire.Count(RobotWire.GetInt32(run, 28), "Action.Tags", offset + 28);
+            offset += 32;
+            var list = this.Tags;
+            if (list == null)
+            {
+                list = new global::System.Collections.Generic.List<string>(RobotWire.InitialCapacity(count));
+                this.Tags = list;
+            }
+            int keep = list.Count;
+            for (int i2 = 0; i2 < count; i2++)
+            {
+                var item = i2 < keep ? list[i2] : default(string);
+                int length2 = RobotWire.Count(sm.ReadInt32(offset).Item1, "Action.Tags", offset);
+                offset += 4;
+                int bytes = length2;
+                run = RobotWire.Fetch(sm, offset, bytes, pooled);
+                item = RobotWire.GetString(run, 0, length2, item, "Action.Tags", offset - 4);
+                offset += bytes;
+                if (i2 < keep)
+                {
+                    list[i2] = item;
+                }
+                else
+                {
+                    list.Add(item);
+                }
+            }
+            if (keep > count)
+            {
+                list.RemoveRange(count, keep - count);
+            }
+            bool present = sm.ReadBool(offset).Item1;
+            offset += 1;
+            int bytes2 = (present ? 4 : 0);
+            run = RobotWire.Fetch(sm, offset, bytes2, pooled);
+            if (present)
+            {
+                var @value = default(float);
+                @value = RobotWire.GetFloat32(run, 0);
+                this.Dt = @value;
+            }
+            else
+            {
+                this.Dt = null;
+            }
+            offset += bytes2;
+            return offset;
         }
     }
 
     /// <summary>
-    /// Encoding helpers shared by the messages of this file. They call only the seed's
-    /// primitives on the memory, so the messages work with the original package too.
+    /// Thrown by ReadChecked and ReadCheckedInto when the fingerprint in the memory is another
+    /// type's: the peers were built from different schemas (or read the wrong offset).
+    /// </summary>
+    public class SchemaMismatchException : global::System.Exception
+    {
+        /// <summary>The type that was being read.</summary>
+        public string TypeName { get; private set; }
+
+        /// <summary>Its fingerprint.</summary>
+        public uint Expected { get; private set; }
+
+        /// <summary>The fingerprint found in the memory.</summary>
+        public uint Found { get; private set; }
+
+        /// <summary>A mismatch reading <paramref name="typeName"/>.</summary>
+        public SchemaMismatchException(string typeName, uint expected, uint found)
+            : base(string.Format(
+                "schema mismatch: expected fingerprint 0x{0:x8}, found 0x{1:x8} reading {2}"
+                    + " (the peers were built from different schemas)",
+                expected,
+                found,
+                typeName))
+        {
+            TypeName = typeName;
+            Expected = expected;
+            Found = found;
+        }
+    }
+
+    /// <summary>
+    /// Encoding helpers shared by the messages of this file. They call only the original
+    /// package's primitives on the memory, so the messages work with it too.
     /// </summary>
     internal static class RobotWire
     {
+        /// <summary>The bits of a float32 as an int32, without unsafe code or allocation.</summary>
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit)]
+        private struct FloatBits
+        {
+            [global::System.Runtime.InteropServices.FieldOffset(0)] public float Float;
+            [global::System.Runtime.InteropServices.FieldOffset(0)] public int Int;
+        }
+
+        /// <summary>Ranges longer than this are probed at their last byte before a buffer is allocated for them.</summary>
+        private const int ProbeFrom = 4096;
+
+        /// <summary>The write buffer of this thread: reused while messages keep the same length.</summary>
+        [global::System.ThreadStatic]
+        private static byte[] _buffer;
+
+        /// <summary>The read buffer of this thread, for pooled reads.</summary>
+        [global::System.ThreadStatic]
+        private static byte[] _scratch;
+
+        internal static void PutBool(byte[] buffer, int at, bool value)
+        {
+            buffer[at] = value ? (byte)1 : (byte)0;
+        }
+
+        internal static void PutInt32(byte[] buffer, int at, int value)
+        {
+            buffer[at] = (byte)value;
+            buffer[at + 1] = (byte)(value >> 8);
+            buffer[at + 2] = (byte)(value >> 16);
+            buffer[at + 3] = (byte)(value >> 24);
+        }
+
+        internal static void PutFloat32(byte[] buffer, int at, float value)
+        {
+            var bits = new FloatBits();
+            bits.Float = value;
+            PutInt32(buffer, at, bits.Int);
+        }
+
+        internal static bool GetBool(byte[] run, int at)
+        {
+            return run[at] != 0;
+        }
+
+        internal static int GetInt32(byte[] run, int at)
+        {
+            return run[at] | (run[at + 1] << 8) | (run[at + 2] << 16) | (run[at + 3] << 24);
+        }
+
+        internal static float GetFloat32(byte[] run, int at)
+        {
+            var bits = new FloatBits();
+            bits.Int = GetInt32(run, at);
+            return bits.Float;
+        }
+
+        /// <summary>An array of exactly <paramref name="length"/> bytes to encode a message into.</summary>
+        internal static byte[] Buffer(int length)
+        {
+            var buffer = _buffer;
+            if (buffer == null || buffer.Length != length)
+            {
+                buffer = new byte[length];
+                _buffer = buffer;
+            }
+            return buffer;
+        }
+
+        /// <summary>Reads the last byte of a long range first: a corrupted length fails on the bytes,
+        /// not on an allocation.</summary>
+        private static void Probe(global::PythonUnitySharedMemory.SharedMemory sm, int offset, int length)
+        {
+            if (length > ProbeFrom)
+            {
+                sm.ReadBool(unchecked(offset + length - 1));
+            }
+        }
+
+        /// <summary>Copies <paramref name="length"/> bytes at <paramref name="offset"/> into <paramref name="into"/>
+        /// with primitive reads, which allocate nothing (ReadBytes returns a new array).</summary>
+        internal static void Fill(global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] into, int length)
+        {
+            int i = 0;
+            for (; i + 4 <= length; i += 4)
+            {
+                PutInt32(into, i, sm.ReadInt32(offset + i).Item1);
+            }
+            if (i == length)
+            {
+                return;
+            }
+            if (length >= 4)
+            {
+                PutInt32(into, length - 4, sm.ReadInt32(offset + length - 4).Item1);
+            }
+            else if (offset + length >= 4)
+            {
+                int word = sm.ReadInt32(offset + length - 4).Item1;
+                for (int j = 0; j < length; j++)
+                {
+                    into[j] = (byte)(word >> (8 * (4 - length + j)));
+                }
+            }
+            else
+            {
+                global::System.Buffer.BlockCopy(sm.ReadBytes(offset, length).Item1, 0, into, 0, length);
+            }
+        }
+
+        /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/>: a new array from ReadBytes,
+        /// or (<paramref name="pooled"/>) this thread's read buffer, which may be longer.</summary>
+        internal static byte[] Fetch(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, int length, bool pooled)
+        {
+            if (!pooled)
+            {
+                Probe(sm, offset, length);
+                return sm.ReadBytes(offset, length).Item1;
+            }
+            var scratch = _scratch;
+            if (scratch == null || scratch.Length < length)
+            {
+                Probe(sm, offset, length);
+                scratch = new byte[length < 64 ? 64 : length];
+                _scratch = scratch;
+            }
+            Fill(sm, offset, scratch, length);
+            return scratch;
+        }
+
+        /// <summary>Reads a fingerprint; returns the offset after it when it is <paramref name="expected"/>.</summary>
+        internal static int CheckFingerprint(
+            global::PythonUnitySharedMemory.SharedMemory sm, int offset, uint expected, string typeName)
+        {
+            uint found = unchecked((uint)sm.ReadInt32(offset).Item1);
+            if (found != expected)
+            {
+                throw new global::Robot.SchemaMismatchException(typeName, expected, found);
+            }
+            return offset + 4;
+        }
+
         /// <summary>The most list elements a read reserves room for before reading them:
         /// a corrupted count must fail on the bytes, not on an allocation.</summary>
         private const int MaxPreallocated = 4096;
-
-        /// <summary>UTF-8 without a byte order mark, throwing on invalid bytes instead of replacing them.</summary>
-        private static readonly global::System.Text.UTF8Encoding Utf8 =
-            new global::System.Text.UTF8Encoding(false, true);
 
         /// <summary>The capacity to give a list of <paramref name="count"/> elements before reading them.</summary>
         internal static int InitialCapacity(int count)
@@ -377,78 +780,42 @@ namespace Robot
             return count < MaxPreallocated ? count : MaxPreallocated;
         }
 
-        /// <summary>Reads a length or an element count; a negative one is an error.</summary>
-        internal static (int, int) ReadCount(global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        /// <summary>A length or an element count read at <paramref name="offset"/>; a negative one is an error.</summary>
+        internal static int Count(int count, string place, int offset)
         {
-            int count;
-            int next;
-            (count, next) = sm.ReadInt32(offset);
             if (count < 0)
             {
                 throw new global::System.IO.InvalidDataException(
                     place + ": negative length " + count + " at offset " + offset);
             }
-            return (count, next);
+            return count;
         }
 
-        /// <summary>Writes an int32 byte length, then the UTF-8 bytes of <paramref name="value"/>.</summary>
-        internal static int WriteString(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string value, string place)
+        /// <summary>The bytes of <paramref name="count"/> elements of <paramref name="size"/> bytes each.</summary>
+        internal static int Span(int count, int size, string place, int offset)
         {
-            if (value == null)
-            {
-                throw new global::System.ArgumentNullException(place, place + " is null (use \"\" for no text)");
-            }
-            var bytes = Utf8.GetBytes(value);
-            offset = sm.WriteInt32(offset, bytes.Length);
-            return sm.WriteBytes(offset, bytes);
-        }
-
-        /// <summary>Reads an int32 byte length, then that many bytes of UTF-8.</summary>
-        internal static (string, int) ReadString(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
-        {
-            int length;
-            int next;
-            (length, next) = ReadCount(sm, offset, place);
-            byte[] bytes;
-            (bytes, next) = sm.ReadBytes(next, length);
-            try
-            {
-                return (Utf8.GetString(bytes), next);
-            }
-            catch (global::System.ArgumentException error)
+            long bytes = (long)count * size;
+            if (bytes > int.MaxValue)
             {
                 throw new global::System.IO.InvalidDataException(
-                    place + ": invalid UTF-8 in the string at offset " + offset, error);
+                    place + ": " + count + " elements of " + size + " bytes at offset " + offset
+                    + " are larger than any memory");
             }
+            return (int)bytes;
         }
 
-        /// <summary>Writes an int32 length, then the bytes.</summary>
-        internal static int WriteBytes(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, byte[] value, string place)
+        /// <summary>Throws when <paramref name="value"/> is null.</summary>
+        internal static T NotNull<T>(T value, string place) where T : class
         {
             if (value == null)
             {
-                throw new global::System.ArgumentNullException(
-                    place, place + " is null (use new byte[0] for no bytes)");
+                throw new global::System.ArgumentNullException(place, place + " is null");
             }
-            offset = sm.WriteInt32(offset, value.Length);
-            return sm.WriteBytes(offset, value);
-        }
-
-        /// <summary>Reads an int32 length, then that many bytes.</summary>
-        internal static (byte[], int) ReadBytes(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
-        {
-            int length;
-            int next;
-            (length, next) = ReadCount(sm, offset, place);
-            return sm.ReadBytes(next, length);
+            return value;
         }
 
         /// <summary>Throws unless <paramref name="array"/> has exactly <paramref name="length"/> elements.</summary>
-        internal static void CheckLength<T>(T[] array, int length, string place)
+        internal static T[] CheckLength<T>(T[] array, int length, string place)
         {
             if (array == null || array.Length != length)
             {
@@ -456,41 +823,120 @@ namespace Robot
                 throw new global::System.ArgumentException(
                     place + " must have exactly " + length + " elements, found " + found, place);
             }
+            return array;
         }
 
-        /// <summary>Reads a Team value; any other int32 is an error.</summary>
-        internal static (global::Common.Team, int) ReadTeam(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        /// <summary>UTF-8 without a byte order mark, throwing on invalid bytes instead of replacing them.</summary>
+        private static readonly global::System.Text.UTF8Encoding Utf8 =
+            new global::System.Text.UTF8Encoding(false, true);
+
+        /// <summary>The decode buffer of this thread, for strings.</summary>
+        [global::System.ThreadStatic]
+        private static char[] _chars;
+
+        /// <summary>The UTF-8 byte count of <paramref name="value"/>, which must not be null.</summary>
+        internal static int Utf8Length(string value, string place)
         {
-            int value;
-            int next;
-            (value, next) = sm.ReadInt32(offset);
+            if (value == null)
+            {
+                throw new global::System.ArgumentNullException(place, place + " is null (use \"\" for no text)");
+            }
+            return Utf8.GetByteCount(value);
+        }
+
+        /// <summary>Encodes the UTF-8 bytes of <paramref name="value"/> at <paramref name="at"/> and their
+        /// count in the 4 bytes before (the length prefix, at the end of the run before).</summary>
+        internal static int PutString(byte[] buffer, int at, string value, string place)
+        {
+            Utf8Length(value, place);
+            int length = Utf8.GetBytes(value, 0, value.Length, buffer, at);
+            PutInt32(buffer, at - 4, length);
+            return at + length;
+        }
+
+        /// <summary>Decodes the <paramref name="length"/> bytes of UTF-8 at index <paramref name="at"/> of
+        /// <paramref name="run"/>; returns <paramref name="existing"/> when it is the same text, so an
+        /// unchanged string allocates nothing. <paramref name="offset"/> is the length's, for errors.</summary>
+        internal static string GetString(byte[] run, int at, int length, string existing, string place, int offset)
+        {
+            int count;
+            var chars = _chars;
+            try
+            {
+                count = Utf8.GetCharCount(run, at, length);
+                if (chars == null || chars.Length < count)
+                {
+                    chars = new char[count < 64 ? 64 : count];
+                    _chars = chars;
+                }
+                Utf8.GetChars(run, at, length, chars, 0);
+            }
+            catch (global::System.ArgumentException error)
+            {
+                throw new global::System.IO.InvalidDataException(
+                    place + ": invalid UTF-8 in the string at offset " + offset, error);
+            }
+            if (existing != null && existing.Length == count)
+            {
+                int i = 0;
+                while (i < count && existing[i] == chars[i])
+                {
+                    i++;
+                }
+                if (i == count)
+                {
+                    return existing;
+                }
+            }
+            return new string(chars, 0, count);
+        }
+
+        /// <summary>Encodes the bytes at <paramref name="at"/> and their count in the 4 bytes before.</summary>
+        internal static int PutBytes(byte[] buffer, int at, byte[] value, string place)
+        {
+            NotNull(value, place);
+            PutInt32(buffer, at - 4, value.Length);
+            global::System.Buffer.BlockCopy(value, 0, buffer, at, value.Length);
+            return at + value.Length;
+        }
+
+        /// <summary>The <paramref name="length"/> bytes at index <paramref name="at"/> of <paramref name="run"/>,
+        /// in <paramref name="existing"/> when it has that length.</summary>
+        internal static byte[] GetBytes(byte[] run, int at, int length, byte[] existing)
+        {
+            if (existing == null || existing.Length != length)
+            {
+                existing = new byte[length];
+            }
+            global::System.Buffer.BlockCopy(run, at, existing, 0, length);
+            return existing;
+        }
+
+        /// <summary>A Team read at <paramref name="offset"/>; any other int32 is an error.</summary>
+        internal static global::Common.Team ToTeam(int value, string place, int offset)
+        {
             switch (value)
             {
                 case 0:
                 case 1:
                 case 2:
-                    return ((global::Common.Team)value, next);
+                    return (global::Common.Team)value;
                 default:
                     throw new global::System.IO.InvalidDataException(
                         place + ": invalid value " + value + " at offset " + offset + " for enum Team");
             }
         }
 
-        /// <summary>Reads a Command value; any other int32 is an error.</summary>
-        internal static (Command, int) ReadCommand(
-            global::PythonUnitySharedMemory.SharedMemory sm, int offset, string place)
+        /// <summary>A Command read at <paramref name="offset"/>; any other int32 is an error.</summary>
+        internal static Command ToCommand(int value, string place, int offset)
         {
-            int value;
-            int next;
-            (value, next) = sm.ReadInt32(offset);
             switch (value)
             {
                 case 0:
                 case 1:
                 case 2:
                 case -1:
-                    return ((Command)value, next);
+                    return (Command)value;
                 default:
                     throw new global::System.IO.InvalidDataException(
                         place + ": invalid value " + value + " at offset " + offset + " for enum Command");

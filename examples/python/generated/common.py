@@ -8,31 +8,24 @@ import enum
 import struct
 import typing
 
-try:
-    from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
-except ImportError:  # the original package, or none: local equivalents
-
-    class SchemaMismatchError(ValueError):
-        """A checked read found the fingerprint of another message type."""
-
-        def __init__(self, expected: int, found: int) -> None:
-            super().__init__(
-                "schema mismatch: expected fingerprint 0x%08x, found 0x%08x" % (expected, found)
-            )
-            self.expected = expected
-            self.found = found
-
-    class DecodeError(ValueError):
-        """Bytes that no message encodes: a negative length, invalid UTF-8, an unknown
-        enum value."""
-
+import _pusm_runtime as _rt
+from _pusm_runtime import DecodeError as DecodeError
+from _pusm_runtime import SchemaMismatchError as SchemaMismatchError
 
 __all__ = [
     "Vec3",
     "Team",
 ]
 
-_VEC3 = struct.Struct("<3f")
+_VEC3_X = struct.Struct("<3f")
+
+
+class Team(enum.IntEnum):
+    """How an entity is tagged in the scene."""
+
+    NEUTRAL = 0
+    RED = 1
+    BLUE = 2
 
 
 @dataclasses.dataclass
@@ -46,91 +39,51 @@ class Vec3:
     y: float = 0.0
     z: float = 0.0
 
-    def write(self, sm, offset: int) -> int:
-        """Writes this message at ``offset``; returns the offset just past it."""
-        parts = []
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+    def write(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it.
 
-    def _pack(self, parts: list) -> None:
+        Raises ``ValueError`` naming the field when a value does not fit its type;
+        then nothing is written.
+        """
+        return memory.write_bytes(offset, _rt.encode(self))
+
+    def write_checked(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (an int32 with the same bits), then this message."""
+        data = _rt.encode(self, struct.pack("<I", self.FINGERPRINT))
+        return memory.write_bytes(offset, data)
+
+    def encoded_len(self) -> int:
+        """The number of bytes ``write`` writes for this message."""
+        return len(_rt.encode(self))
+
+    def _pack(self, parts: typing.List[bytes]) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
-        parts.append(_VEC3.pack(self.x, self.y, self.z))
+        parts.append(_VEC3_X.pack(self.x, self.y, self.z))
 
     @classmethod
-    def read(cls, sm, offset: int) -> typing.Tuple[Vec3, int]:
+    def read(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Vec3, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        data, offset = sm.read_bytes(offset, _VEC3.size)
-        x, y, z = _VEC3.unpack(data)
-        return cls(x, y, z), offset
-
-    def write_checked(self, sm, offset: int) -> int:
-        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        parts = [struct.pack("<I", self.FINGERPRINT)]
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+        data, end = memory.read_bytes(offset, 12)
+        values = _VEC3_X.unpack_from(data, 0)
+        x = values[0]
+        y = values[1]
+        z = values[2]
+        offset = end
+        message = cls(x, y, z)
+        return message, offset
 
     @classmethod
-    def read_checked(cls, sm, offset: int) -> typing.Tuple[Vec3, int]:
+    def read_checked(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Vec3, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
         were built from different schemas).
         """
-        found, offset = sm.read_int32(offset)
-        found &= 0xFFFFFFFF
+        data, offset = memory.read_bytes(offset, 4)
+        (found,) = struct.unpack("<I", data)
         if found != cls.FINGERPRINT:
             raise SchemaMismatchError(cls.FINGERPRINT, found)
-        return cls.read(sm, offset)
-
-
-class Team(enum.IntEnum):
-    """How an entity is tagged in the scene."""
-
-    NEUTRAL = 0
-    RED = 1
-    BLUE = 2
-
-
-def _cannot_write(message, error: Exception) -> str:
-    """Why ``message`` cannot be written: the field whose number does not fit its
-    wire type, found by walking the message, else ``struct``'s own ``error``."""
-    name = type(message).__name__
-    return f"cannot write {name}: {_bad_number(message, type(message), name) or error}"
-
-
-def _bad_number(value, hint, where: str) -> typing.Optional[str]:
-    """The first number under ``value`` (declared as ``hint``) that its wire type
-    cannot hold, as ``where = value does not fit ...``; ``None`` when all fit."""
-    origin = typing.get_origin(hint)
-    if origin is list:
-        (item_hint,) = typing.get_args(hint)
-        for index, item in enumerate(value):
-            found = _bad_number(item, item_hint, f"{where}[{index}]")
-            if found:
-                return found
-    elif origin is typing.Union:  # typing.Optional[T]
-        if value is not None:
-            return _bad_number(value, typing.get_args(hint)[0], where)
-    elif dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        for field in dataclasses.fields(hint):
-            name = field.name
-            found = _bad_number(getattr(value, name), hints[name], f"{where}.{name}")
-            if found:
-                return found
-    elif hint is float or (hint is not bool and isinstance(hint, type) and issubclass(hint, int)):
-        wire = "a float32" if hint is float else "an int32"
-        try:
-            struct.pack("<f" if hint is float else "<i", value)
-        except (struct.error, OverflowError, TypeError):
-            return f"{where} = {value!r} does not fit {wire}"
-    return None
+        return cls.read(memory, offset)

@@ -9,12 +9,10 @@ import dataclasses
 import struct
 import typing
 
+import _pusm_runtime as _rt
 import common
-
-try:
-    from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
-except ImportError:  # the original package, or none: the classes of the modules used
-    from common import DecodeError, SchemaMismatchError
+from _pusm_runtime import DecodeError as DecodeError
+from _pusm_runtime import SchemaMismatchError as SchemaMismatchError
 
 __all__ = [
     "Nested",
@@ -23,13 +21,15 @@ __all__ = [
     "Pose",
 ]
 
-_NESTED_LIST_OF_MAYBES_PRESENT = struct.Struct("<?3f")
-_NESTED_GRID = struct.Struct("<6fi")
-_NESTED_TEAMS = struct.Struct("<3i")
-_KEYWORDS_TYPE = struct.Struct("<2i")
+_BOOL = struct.Struct("<?")
+_INT32 = struct.Struct("<i")
 _KEYWORDS_FROM = struct.Struct("<?fi")
 _KEYWORDS_NAMESPACE = struct.Struct("<2i?3i")
-_POSE = struct.Struct("<4f?2i")
+_KEYWORDS_TYPE = struct.Struct("<2i")
+_NESTED_GRID = struct.Struct("<6fi")
+_NESTED_LIST_OF_MAYBES_X = struct.Struct("<3f")
+_NESTED_TEAMS = struct.Struct("<3i")
+_POSE_POSITION_X = struct.Struct("<4f?2i")
 
 
 @dataclasses.dataclass
@@ -42,134 +42,133 @@ class Nested:
     matrix: typing.List[typing.List[int]] = dataclasses.field(default_factory=list)
     maybe_list: typing.Optional[typing.List[str]] = None
     list_of_maybes: typing.List[typing.Optional[common.Vec3]] = dataclasses.field(
-        default_factory=list
+        default_factory=list,
     )
     grid: typing.List[typing.List[float]] = dataclasses.field(
-        default_factory=lambda: [[0.0] * 2 for _ in range(3)]
+        default_factory=lambda: _rt.filled((3, 2), lambda: 0.0),
     )
     blobs: typing.List[bytes] = dataclasses.field(default_factory=list)
     teams: typing.List[common.Team] = dataclasses.field(
-        default_factory=lambda: [common.Team.NEUTRAL] * 2
+        default_factory=lambda: _rt.filled((2,), lambda: common.Team.NEUTRAL),
     )
     flags: typing.List[bool] = dataclasses.field(default_factory=list)
 
-    def write(self, sm, offset: int) -> int:
-        """Writes this message at ``offset``; returns the offset just past it."""
-        parts = []
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+    def write(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it.
 
-    def _pack(self, parts: list) -> None:
+        Raises ``ValueError`` naming the field when a value does not fit its type;
+        then nothing is written.
+        """
+        return memory.write_bytes(offset, _rt.encode(self))
+
+    def write_checked(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (an int32 with the same bits), then this message."""
+        data = _rt.encode(self, struct.pack("<I", self.FINGERPRINT))
+        return memory.write_bytes(offset, data)
+
+    def encoded_len(self) -> int:
+        """The number of bytes ``write`` writes for this message."""
+        return len(_rt.encode(self))
+
+    def _pack(self, parts: typing.List[bytes]) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
-        parts.append(struct.pack("<i", len(self.matrix)))
-        for item in self.matrix:
-            parts.append(struct.pack(f"<i{len(item)}i", len(item), *item))
-        if self.maybe_list is None:
-            parts.append(b"\x00")
-        else:
-            parts.append(b"\x01")
-            parts.append(struct.pack("<i", len(self.maybe_list)))
-            for item1 in self.maybe_list:
-                _pack_str(parts, item1)
-        parts.append(struct.pack("<i", len(self.list_of_maybes)))
-        for item in self.list_of_maybes:
-            if item is None:
-                parts.append(b"\x00")
-            else:
-                parts.append(_NESTED_LIST_OF_MAYBES_PRESENT.pack(True, item.x, item.y, item.z))
-        grid = _check_len(self.grid, 3, "Nested.grid")
+        parts.append(_INT32.pack(len(self.matrix)))
+        for element in self.matrix:
+            _write_nested_matrix(parts, element)
+        parts.append(_BOOL.pack(self.maybe_list is not None))
+        if self.maybe_list is not None:
+            _write_nested_maybe_list(parts, self.maybe_list)
+        parts.append(_INT32.pack(len(self.list_of_maybes)))
+        for element_2 in self.list_of_maybes:
+            _write_nested_list_of_maybes(parts, element_2)
+        grid = _rt.check_len(self.grid, 3, "Nested.grid")
         parts.append(
             _NESTED_GRID.pack(
-                *_check_len(grid[0], 2, "Nested.grid"),
-                *_check_len(grid[1], 2, "Nested.grid"),
-                *_check_len(grid[2], 2, "Nested.grid"),
+                *_rt.check_len(grid[0], 2, "Nested.grid"),
+                *_rt.check_len(grid[1], 2, "Nested.grid"),
+                *_rt.check_len(grid[2], 2, "Nested.grid"),
                 len(self.blobs),
-            )
+            ),
         )
-        for item in self.blobs:
-            parts.append(struct.pack("<i", len(item)))
-            parts.append(item)
+        for element_3 in self.blobs:
+            _write_nested_blobs(parts, element_3)
         parts.append(
-            _NESTED_TEAMS.pack(*_check_len(self.teams, 2, "Nested.teams"), len(self.flags))
+            _NESTED_TEAMS.pack(
+                *[_COMMON_TEAM[e] for e in _rt.check_len(self.teams, 2, "Nested.teams")],
+                len(self.flags),
+            ),
         )
-        parts.append(struct.pack(f"<{len(self.flags)}?", *self.flags))
+        parts.append(_rt.pack_numbers("?", _rt.check_bools(self.flags)))
 
     @classmethod
-    def read(cls, sm, offset: int) -> typing.Tuple[Nested, int]:
+    def read(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Nested, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        count, offset = _read_count(sm, offset, "Nested.matrix")
-        matrix = []
-        for _ in range(count):
-            count1, offset = _read_count(sm, offset, "Nested.matrix")
-            data, offset = sm.read_bytes(offset, 4 * count1)
-            item = list(struct.unpack(f"<{count1}i", data))
-            matrix.append(item)
-        present, offset = sm.read_bool(offset)
-        if present:
-            count1, offset = _read_count(sm, offset, "Nested.maybe_list")
-            maybe_list = []
-            for _ in range(count1):
-                item1, offset = _read_str(sm, offset, "Nested.maybe_list")
-                maybe_list.append(item1)
-        else:
-            maybe_list = None
-        count, offset = _read_count(sm, offset, "Nested.list_of_maybes")
-        list_of_maybes = []
-        for _ in range(count):
-            present1, offset = sm.read_bool(offset)
-            if present1:
-                item, offset = common.Vec3.read(sm, offset)
-            else:
-                item = None
-            list_of_maybes.append(item)
-        data, offset = sm.read_bytes(offset, _NESTED_GRID.size)
-        values = _NESTED_GRID.unpack(data)
-        grid = [list(values[0:2]), list(values[2:4]), list(values[4:6])]
-        count = values[6]
+        data, end = memory.read_bytes(offset, 4)
+        values = _INT32.unpack_from(data, 0)
+        count = values[0]
         if count < 0:
-            raise DecodeError(f"Nested.blobs: negative length {count} at offset {offset - 4}")
-        blobs = []
-        for _ in range(count):
-            item, offset = _read_bytes(sm, offset, "Nested.blobs")
-            blobs.append(item)
-        data, end = sm.read_bytes(offset, _NESTED_TEAMS.size)
-        values = _NESTED_TEAMS.unpack(data)
-        teams = [_to_enum(common.Team, value, "Nested.teams", offset) for value in values[0:2]]
-        count = values[2]
+            raise _rt.negative_length(count, "Nested.matrix", offset)
         offset = end
-        if count < 0:
-            raise DecodeError(f"Nested.flags: negative length {count} at offset {offset - 4}")
-        data, offset = sm.read_bytes(offset, count)
-        flags = list(struct.unpack(f"<{count}?", data))
-        return cls(matrix, maybe_list, list_of_maybes, grid, blobs, teams, flags), offset
-
-    def write_checked(self, sm, offset: int) -> int:
-        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        parts = [struct.pack("<I", self.FINGERPRINT)]
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+        matrix: typing.List[typing.List[int]] = []
+        for _ in range(count):
+            element, offset = _read_nested_matrix(memory, offset)
+            matrix.append(element)
+        data, end = memory.read_bytes(offset, 1)
+        values_2 = _BOOL.unpack_from(data, 0)
+        present = values_2[0]
+        offset = end
+        maybe_list: typing.Optional[typing.List[str]] = None
+        if present:
+            maybe_list, offset = _read_nested_maybe_list(memory, offset)
+        data, end = memory.read_bytes(offset, 4)
+        values_3 = _INT32.unpack_from(data, 0)
+        count_2 = values_3[0]
+        if count_2 < 0:
+            raise _rt.negative_length(count_2, "Nested.list_of_maybes", offset)
+        offset = end
+        list_of_maybes: typing.List[typing.Optional[common.Vec3]] = []
+        for _ in range(count_2):
+            element_2, offset = _read_nested_list_of_maybes(memory, offset)
+            list_of_maybes.append(element_2)
+        data, end = memory.read_bytes(offset, 28)
+        values_4 = _NESTED_GRID.unpack_from(data, 0)
+        grid = [list(values_4[0:2]), list(values_4[2:4]), list(values_4[4:6])]
+        count_3 = values_4[6]
+        if count_3 < 0:
+            raise _rt.negative_length(count_3, "Nested.blobs", offset + 24)
+        offset = end
+        blobs: typing.List[bytes] = []
+        for _ in range(count_3):
+            element_3, offset = _read_nested_blobs(memory, offset)
+            blobs.append(element_3)
+        data, end = memory.read_bytes(offset, 12)
+        values_5 = _NESTED_TEAMS.unpack_from(data, 0)
+        teams = [_rt.to_enum(_COMMON_TEAM, e, "Nested.teams", offset) for e in values_5[0:2]]
+        count_4 = values_5[2]
+        if count_4 < 0:
+            raise _rt.negative_length(count_4, "Nested.flags", offset + 8)
+        offset = end
+        data, end = memory.read_bytes(offset, count_4)
+        flags = list(struct.unpack_from(f"<{count_4}?", data))
+        offset = end
+        message = cls(matrix, maybe_list, list_of_maybes, grid, blobs, teams, flags)
+        return message, offset
 
     @classmethod
-    def read_checked(cls, sm, offset: int) -> typing.Tuple[Nested, int]:
+    def read_checked(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Nested, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
         were built from different schemas).
         """
-        found, offset = sm.read_int32(offset)
-        found &= 0xFFFFFFFF
+        data, offset = memory.read_bytes(offset, 4)
+        (found,) = struct.unpack("<I", data)
         if found != cls.FINGERPRINT:
             raise SchemaMismatchError(cls.FINGERPRINT, found)
-        return cls.read(sm, offset)
+        return cls.read(memory, offset)
 
 
 @dataclasses.dataclass
@@ -193,98 +192,104 @@ class Keywords:
     fingerprint: int = 0
     keywords: int = 0
 
-    def write(self, sm, offset: int) -> int:
-        """Writes this message at ``offset``; returns the offset just past it."""
-        parts = []
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+    def write(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it.
 
-    def _pack(self, parts: list) -> None:
+        Raises ``ValueError`` naming the field when a value does not fit its type;
+        then nothing is written.
+        """
+        return memory.write_bytes(offset, _rt.encode(self))
+
+    def write_checked(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (an int32 with the same bits), then this message."""
+        data = _rt.encode(self, struct.pack("<I", self.FINGERPRINT))
+        return memory.write_bytes(offset, data)
+
+    def encoded_len(self) -> int:
+        """The number of bytes ``write`` writes for this message."""
+        return len(_rt.encode(self))
+
+    def _pack(self, parts: typing.List[bytes]) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
-        class_ = self.class_.encode("utf-8")
-        parts.append(_KEYWORDS_TYPE.pack(self.type, len(class_)))
-        parts.append(class_)
-        parts.append(_KEYWORDS_FROM.pack(self.from_, self.lambda_, len(self.string)))
+        class__utf8 = self.class_.encode("utf-8")
+        parts.append(_KEYWORDS_TYPE.pack(self.type, len(class__utf8)))
+        parts.append(class__utf8)
+        parts.append(
+            _KEYWORDS_FROM.pack(_rt.check_bool(self.from_), self.lambda_, len(self.string)),
+        )
         parts.append(self.string)
         parts.append(
             _KEYWORDS_NAMESPACE.pack(
                 self.namespace,
                 self.read_,
-                self.write_,
+                _rt.check_bool(self.write_),
                 self.encoded_len_,
                 self.fingerprint,
                 self.keywords,
-            )
+            ),
         )
 
     @classmethod
-    def read(cls, sm, offset: int) -> typing.Tuple[Keywords, int]:
+    def read(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Keywords, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        data, offset = sm.read_bytes(offset, _KEYWORDS_TYPE.size)
-        type, length = _KEYWORDS_TYPE.unpack(data)
+        data, end = memory.read_bytes(offset, 8)
+        values = _KEYWORDS_TYPE.unpack_from(data, 0)
+        type = values[0]
+        length = values[1]
         if length < 0:
-            raise DecodeError(f"Keywords.class_: negative length {length} at offset {offset - 4}")
-        data, end = sm.read_bytes(offset, length + _KEYWORDS_FROM.size)
-        class_ = _decode_utf8(data[:length], "Keywords.class_", offset - 4)
-        from_, lambda_, length = _KEYWORDS_FROM.unpack_from(data, length)
+            raise _rt.negative_length(length, "Keywords.class_", offset + 4)
         offset = end
-        if length < 0:
-            raise DecodeError(f"Keywords.string: negative length {length} at offset {offset - 4}")
-        data, end = sm.read_bytes(offset, length + _KEYWORDS_NAMESPACE.size)
-        string = data[:length]
-        (
+        size = length
+        data, end = memory.read_bytes(offset, size + 9)
+        class_ = _rt.decode_utf8(data[:size], "Keywords.class_", offset - 4)
+        values_2 = _KEYWORDS_FROM.unpack_from(data, size)
+        from_ = values_2[0]
+        lambda_ = values_2[1]
+        length_2 = values_2[2]
+        if length_2 < 0:
+            raise _rt.negative_length(length_2, "Keywords.string", offset + size + 5)
+        offset = end
+        size = length_2
+        data, end = memory.read_bytes(offset, size + 21)
+        string = data[:size]
+        values_3 = _KEYWORDS_NAMESPACE.unpack_from(data, size)
+        namespace = values_3[0]
+        read_ = values_3[1]
+        write_ = values_3[2]
+        encoded_len_ = values_3[3]
+        fingerprint = values_3[4]
+        keywords = values_3[5]
+        offset = end
+        message = cls(
+            type,
+            class_,
+            from_,
+            lambda_,
+            string,
             namespace,
             read_,
             write_,
             encoded_len_,
             fingerprint,
             keywords,
-        ) = _KEYWORDS_NAMESPACE.unpack_from(data, length)
-        offset = end
-        return (
-            cls(
-                type,
-                class_,
-                from_,
-                lambda_,
-                string,
-                namespace,
-                read_,
-                write_,
-                encoded_len_,
-                fingerprint,
-                keywords,
-            ),
-            offset,
         )
-
-    def write_checked(self, sm, offset: int) -> int:
-        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        parts = [struct.pack("<I", self.FINGERPRINT)]
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+        return message, offset
 
     @classmethod
-    def read_checked(cls, sm, offset: int) -> typing.Tuple[Keywords, int]:
+    def read_checked(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Keywords, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
         were built from different schemas).
         """
-        found, offset = sm.read_int32(offset)
-        found &= 0xFFFFFFFF
+        data, offset = memory.read_bytes(offset, 4)
+        (found,) = struct.unpack("<I", data)
         if found != cls.FINGERPRINT:
             raise SchemaMismatchError(cls.FINGERPRINT, found)
-        return cls.read(sm, offset)
+        return cls.read(memory, offset)
 
 
 @dataclasses.dataclass
@@ -294,42 +299,48 @@ class Empty:
     FINGERPRINT: typing.ClassVar[int] = 0x22E11496
     """FNV-1a 32 of this type's signature, which checked reads and writes compare."""
 
-    def write(self, sm, offset: int) -> int:
-        """Writes this message at ``offset``; returns the offset just past it."""
+    def write(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it.
+
+        Raises ``ValueError`` naming the field when a value does not fit its type;
+        then nothing is written.
+        """
+        _rt.encode(self)  # nothing to write, but values are checked
         return offset
 
-    def _pack(self, parts: list) -> None:
+    def write_checked(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (an int32 with the same bits), then this message."""
+        data = _rt.encode(self, struct.pack("<I", self.FINGERPRINT))
+        return memory.write_bytes(offset, data)
+
+    def encoded_len(self) -> int:
+        """The number of bytes ``write`` writes for this message."""
+        return len(_rt.encode(self))
+
+    def _pack(self, parts: typing.List[bytes]) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
 
     @classmethod
-    def read(cls, sm, offset: int) -> typing.Tuple[Empty, int]:
+    def read(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Empty, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        return cls(), offset
-
-    def write_checked(self, sm, offset: int) -> int:
-        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        parts = [struct.pack("<I", self.FINGERPRINT)]
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+        message = cls()
+        return message, offset
 
     @classmethod
-    def read_checked(cls, sm, offset: int) -> typing.Tuple[Empty, int]:
+    def read_checked(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Empty, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
         were built from different schemas).
         """
-        found, offset = sm.read_int32(offset)
-        found &= 0xFFFFFFFF
+        data, offset = memory.read_bytes(offset, 4)
+        (found,) = struct.unpack("<I", data)
         if found != cls.FINGERPRINT:
             raise SchemaMismatchError(cls.FINGERPRINT, found)
-        return cls.read(sm, offset)
+        return cls.read(memory, offset)
 
 
 @dataclasses.dataclass
@@ -345,167 +356,191 @@ class Pose:
     id: int = 0
     team: common.Team = common.Team.NEUTRAL
 
-    def write(self, sm, offset: int) -> int:
-        """Writes this message at ``offset``; returns the offset just past it."""
-        parts = []
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+    def write(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it.
 
-    def _pack(self, parts: list) -> None:
+        Raises ``ValueError`` naming the field when a value does not fit its type;
+        then nothing is written.
+        """
+        return memory.write_bytes(offset, _rt.encode(self))
+
+    def write_checked(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (an int32 with the same bits), then this message."""
+        data = _rt.encode(self, struct.pack("<I", self.FINGERPRINT))
+        return memory.write_bytes(offset, data)
+
+    def encoded_len(self) -> int:
+        """The number of bytes ``write`` writes for this message."""
+        return len(_rt.encode(self))
+
+    def _pack(self, parts: typing.List[bytes]) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
         parts.append(
-            _POSE.pack(
+            _POSE_POSITION_X.pack(
                 self.position.x,
                 self.position.y,
                 self.position.z,
                 self.heading,
-                self.visible,
+                _rt.check_bool(self.visible),
                 self.id,
-                self.team,
-            )
+                _COMMON_TEAM[self.team],
+            ),
         )
 
     @classmethod
-    def read(cls, sm, offset: int) -> typing.Tuple[Pose, int]:
+    def read(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Pose, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        data, end = sm.read_bytes(offset, _POSE.size)
-        values = _POSE.unpack(data)
+        data, end = memory.read_bytes(offset, 25)
+        values = _POSE_POSITION_X.unpack_from(data, 0)
         position = common.Vec3(values[0], values[1], values[2])
         heading = values[3]
         visible = values[4]
         id = values[5]
-        team = _to_enum(common.Team, values[6], "Pose.team", offset + 21)
+        team = _rt.to_enum(_COMMON_TEAM, values[6], "Pose.team", offset + 21)
         offset = end
-        return cls(position, heading, visible, id, team), offset
-
-    def write_checked(self, sm, offset: int) -> int:
-        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        parts = [struct.pack("<I", self.FINGERPRINT)]
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+        message = cls(position, heading, visible, id, team)
+        return message, offset
 
     @classmethod
-    def read_checked(cls, sm, offset: int) -> typing.Tuple[Pose, int]:
+    def read_checked(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Pose, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
         were built from different schemas).
         """
-        found, offset = sm.read_int32(offset)
-        found &= 0xFFFFFFFF
+        data, offset = memory.read_bytes(offset, 4)
+        (found,) = struct.unpack("<I", data)
         if found != cls.FINGERPRINT:
             raise SchemaMismatchError(cls.FINGERPRINT, found)
-        return cls.read(sm, offset)
+        return cls.read(memory, offset)
 
 
-# The members of each enum this module reads, by value: a dict lookup is much
-# faster than calling the enum class.
-_ENUM_MEMBERS = {
-    common.Team: {member.value: member for member in common.Team},
-}
+# The members of each enum by value, for reading and for checking writes.
+_COMMON_TEAM = _rt.members(common.Team)
 
 
-def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
-    """Reads a length or an element count; a negative one is a DecodeError."""
-    count, end = sm.read_int32(offset)
+def _write_nested_matrix(parts: typing.List[bytes], value: typing.List[int]) -> None:
+    """Appends one element of ``Nested.matrix``."""
+    parts.append(_INT32.pack(len(value)))
+    parts.append(struct.pack(f"<{len(value)}i", *value))
+
+
+def _write_nested_maybe_list(parts: typing.List[bytes], value: typing.List[str]) -> None:
+    """Appends one element of ``Nested.maybe_list``."""
+    parts.append(_INT32.pack(len(value)))
+    for element in value:
+        _write_nested_maybe_list_2(parts, element)
+
+
+def _write_nested_maybe_list_2(parts: typing.List[bytes], value: str) -> None:
+    """Appends one element of ``Nested.maybe_list``."""
+    item_utf8 = value.encode("utf-8")
+    parts.append(_INT32.pack(len(item_utf8)))
+    parts.append(item_utf8)
+
+
+def _write_nested_list_of_maybes(
+    parts: typing.List[bytes],
+    value: typing.Optional[common.Vec3],
+) -> None:
+    """Appends one element of ``Nested.list_of_maybes``."""
+    parts.append(_BOOL.pack(value is not None))
+    if value is not None:
+        _encode_nested_list_of_maybes(parts, value)
+
+
+def _encode_nested_list_of_maybes(parts: typing.List[bytes], value: common.Vec3) -> None:
+    """Appends one ``Nested.list_of_maybes``."""
+    parts.append(_NESTED_LIST_OF_MAYBES_X.pack(value.x, value.y, value.z))
+
+
+def _write_nested_blobs(parts: typing.List[bytes], value: bytes) -> None:
+    """Appends one element of ``Nested.blobs``."""
+    parts.append(_INT32.pack(len(value)))
+    parts.append(value)
+
+
+def _read_nested_matrix(memory: _rt.Memory, offset: int) -> typing.Tuple[typing.List[int], int]:
+    """Reads one element of ``Nested.matrix``."""
+    data, end = memory.read_bytes(offset, 4)
+    values = _INT32.unpack_from(data, 0)
+    count = values[0]
     if count < 0:
-        raise DecodeError(f"{where}: negative length {count} at offset {offset}")
-    return count, end
+        raise _rt.negative_length(count, "Nested.matrix", offset)
+    offset = end
+    data, end = memory.read_bytes(offset, 4 * count)
+    item_2 = list(struct.unpack_from(f"<{count}i", data))
+    offset = end
+    value = item_2
+    return value, offset
 
 
-def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
-    """Reads an int32 byte length, then that many bytes of UTF-8."""
-    length, end = _read_count(sm, offset, where)
-    return _read_utf8(sm, end, length, where)
+def _read_nested_maybe_list(
+    memory: _rt.Memory,
+    offset: int,
+) -> typing.Tuple[typing.List[str], int]:
+    """Reads one element of ``Nested.maybe_list``."""
+    data, end = memory.read_bytes(offset, 4)
+    values = _INT32.unpack_from(data, 0)
+    count = values[0]
+    if count < 0:
+        raise _rt.negative_length(count, "Nested.maybe_list", offset)
+    offset = end
+    item_2: typing.List[str] = []
+    for _ in range(count):
+        element, offset = _read_nested_maybe_list_2(memory, offset)
+        item_2.append(element)
+    value = item_2
+    return value, offset
 
 
-def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
-    """Reads ``length`` bytes of UTF-8, just after their int32 length."""
-    data, end = sm.read_bytes(offset, length)
-    return _decode_utf8(data, where, offset - 4), end
+def _read_nested_maybe_list_2(memory: _rt.Memory, offset: int) -> typing.Tuple[str, int]:
+    """Reads one element of ``Nested.maybe_list``."""
+    data, end = memory.read_bytes(offset, 4)
+    values = _INT32.unpack_from(data, 0)
+    length = values[0]
+    if length < 0:
+        raise _rt.negative_length(length, "Nested.maybe_list", offset)
+    offset = end
+    data, end = memory.read_bytes(offset, length)
+    item_2 = _rt.decode_utf8(data, "Nested.maybe_list", offset - 4)
+    offset = end
+    value = item_2
+    return value, offset
 
 
-def _decode_utf8(data: bytes, where: str, offset: int) -> str:
-    """``data`` decoded as UTF-8; ``offset`` is where the string (its length) starts."""
-    try:
-        return str(data, "utf-8")
-    except UnicodeDecodeError as error:
-        raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
-        ) from None
+def _read_nested_list_of_maybes(
+    memory: _rt.Memory,
+    offset: int,
+) -> typing.Tuple[typing.Optional[common.Vec3], int]:
+    """Reads one element of ``Nested.list_of_maybes``."""
+    data, end = memory.read_bytes(offset, 1)
+    values = _BOOL.unpack_from(data, 0)
+    present = values[0]
+    offset = end
+    data, end = memory.read_bytes(offset, 12 if present else 0)
+    item_2: typing.Optional[common.Vec3] = None
+    if present:
+        values_2 = _NESTED_LIST_OF_MAYBES_X.unpack_from(data, 0)
+        item_2 = common.Vec3(values_2[0], values_2[1], values_2[2])
+    offset = end
+    value = item_2
+    return value, offset
 
 
-def _pack_str(parts: list, value: str) -> None:
-    """Appends an int32 byte length, then the UTF-8 bytes of ``value``."""
-    data = value.encode("utf-8")
-    parts.append(struct.pack("<i", len(data)))
-    parts.append(data)
-
-
-def _read_bytes(sm, offset: int, where: str) -> typing.Tuple[bytes, int]:
-    """Reads an int32 length, then that many bytes."""
-    length, end = _read_count(sm, offset, where)
-    return sm.read_bytes(end, length)
-
-
-def _to_enum(enum_type, value: int, where: str, offset: int):
-    """The member of ``enum_type`` with this value; any other value is a DecodeError."""
-    member = _ENUM_MEMBERS[enum_type].get(value)
-    if member is None:
-        raise DecodeError(
-            f"{where}: invalid value {value} at offset {offset} for enum {enum_type.__name__}"
-        )
-    return member
-
-
-def _check_len(value, length: int, where: str):
-    """``value``, when it has exactly ``length`` elements; a ValueError otherwise."""
-    if value is None or len(value) != length:
-        found = "None" if value is None else f"{len(value)} elements"
-        raise ValueError(f"{where} must have exactly {length} elements, found {found}")
-    return value
-
-
-def _cannot_write(message, error: Exception) -> str:
-    """Why ``message`` cannot be written: the field whose number does not fit its
-    wire type, found by walking the message, else ``struct``'s own ``error``."""
-    name = type(message).__name__
-    return f"cannot write {name}: {_bad_number(message, type(message), name) or error}"
-
-
-def _bad_number(value, hint, where: str) -> typing.Optional[str]:
-    """The first number under ``value`` (declared as ``hint``) that its wire type
-    cannot hold, as ``where = value does not fit ...``; ``None`` when all fit."""
-    origin = typing.get_origin(hint)
-    if origin is list:
-        (item_hint,) = typing.get_args(hint)
-        for index, item in enumerate(value):
-            found = _bad_number(item, item_hint, f"{where}[{index}]")
-            if found:
-                return found
-    elif origin is typing.Union:  # typing.Optional[T]
-        if value is not None:
-            return _bad_number(value, typing.get_args(hint)[0], where)
-    elif dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        for field in dataclasses.fields(hint):
-            name = field.name
-            found = _bad_number(getattr(value, name), hints[name], f"{where}.{name}")
-            if found:
-                return found
-    elif hint is float or (hint is not bool and isinstance(hint, type) and issubclass(hint, int)):
-        wire = "a float32" if hint is float else "an int32"
-        try:
-            struct.pack("<f" if hint is float else "<i", value)
-        except (struct.error, OverflowError, TypeError):
-            return f"{where} = {value!r} does not fit {wire}"
-    return None
+def _read_nested_blobs(memory: _rt.Memory, offset: int) -> typing.Tuple[bytes, int]:
+    """Reads one element of ``Nested.blobs``."""
+    data, end = memory.read_bytes(offset, 4)
+    values = _INT32.unpack_from(data, 0)
+    length = values[0]
+    if length < 0:
+        raise _rt.negative_length(length, "Nested.blobs", offset)
+    offset = end
+    data, end = memory.read_bytes(offset, length)
+    item_2 = data
+    offset = end
+    value = item_2
+    return value, offset

@@ -10,12 +10,10 @@ import enum
 import struct
 import typing
 
+import _pusm_runtime as _rt
 import common
-
-try:
-    from pusm import DecodeError, SchemaMismatchError  # pusm's runtime, when installed
-except ImportError:  # the original package, or none: the classes of the modules used
-    from common import DecodeError, SchemaMismatchError
+from _pusm_runtime import DecodeError as DecodeError
+from _pusm_runtime import SchemaMismatchError as SchemaMismatchError
 
 __all__ = [
     "Command",
@@ -23,15 +21,14 @@ __all__ = [
     "Action",
 ]
 
-_OBSERVATION_STEP = struct.Struct("<i?4fi")
-_OBSERVATION_CORNERS = struct.Struct("<12fi")
-_OBSERVATION_TARGET_PRESENT = struct.Struct("<?3f")
-_OBSERVATION_LAST_COMMAND = struct.Struct("<2i")
-_INT32 = struct.Struct("<i")
-_BOOL = struct.Struct("<?")
-_VEC3 = struct.Struct("<3f")
 _ACTION_COMMAND = struct.Struct("<i6fi")
-_ACTION_DT_PRESENT = struct.Struct("<?f")
+_BOOL = struct.Struct("<?")
+_FLOAT32 = struct.Struct("<f")
+_INT32 = struct.Struct("<i")
+_OBSERVATION_CORNERS_X = struct.Struct("<12fi")
+_OBSERVATION_LAST_COMMAND = struct.Struct("<2i")
+_OBSERVATION_STEP = struct.Struct("<i?4fi")
+_OBSERVATION_TARGET_X = struct.Struct("<3f")
 
 
 class Command(enum.IntEnum):
@@ -60,7 +57,7 @@ class Observation:
     rays: typing.List[float] = dataclasses.field(default_factory=list)
     """Distances measured by the range finders, in metres."""
     corners: typing.List[common.Vec3] = dataclasses.field(
-        default_factory=lambda: [common.Vec3() for _ in range(4)]
+        default_factory=lambda: _rt.filled((4,), common.Vec3),
     )
     """The corners of the robot's footprint."""
     name: str = ""
@@ -71,33 +68,41 @@ class Observation:
     last_command: Command = Command.IDLE
     team: common.Team = common.Team.NEUTRAL
 
-    def write(self, sm, offset: int) -> int:
-        """Writes this message at ``offset``; returns the offset just past it."""
-        parts = []
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+    def write(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it.
 
-    def _pack(self, parts: list) -> None:
+        Raises ``ValueError`` naming the field when a value does not fit its type;
+        then nothing is written.
+        """
+        return memory.write_bytes(offset, _rt.encode(self))
+
+    def write_checked(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (an int32 with the same bits), then this message."""
+        data = _rt.encode(self, struct.pack("<I", self.FINGERPRINT))
+        return memory.write_bytes(offset, data)
+
+    def encoded_len(self) -> int:
+        """The number of bytes ``write`` writes for this message."""
+        return len(_rt.encode(self))
+
+    def _pack(self, parts: typing.List[bytes]) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
         parts.append(
             _OBSERVATION_STEP.pack(
                 self.step,
-                self.done,
+                _rt.check_bool(self.done),
                 self.reward,
                 self.position.x,
                 self.position.y,
                 self.position.z,
                 len(self.rays),
-            )
+            ),
         )
         parts.append(struct.pack(f"<{len(self.rays)}f", *self.rays))
-        corners = _check_len(self.corners, 4, "Observation.corners")
-        name = self.name.encode("utf-8")
+        corners = _rt.check_len(self.corners, 4, "Observation.corners")
+        name_utf8 = self.name.encode("utf-8")
         parts.append(
-            _OBSERVATION_CORNERS.pack(
+            _OBSERVATION_CORNERS_X.pack(
                 corners[0].x,
                 corners[0].y,
                 corners[0].z,
@@ -110,109 +115,105 @@ class Observation:
                 corners[3].x,
                 corners[3].y,
                 corners[3].z,
-                len(name),
-            )
+                len(name_utf8),
+            ),
         )
-        parts.append(name)
-        parts.append(struct.pack("<i", len(self.camera)))
+        parts.append(name_utf8)
+        parts.append(_INT32.pack(len(self.camera)))
         parts.append(self.camera)
-        if self.target is None:
-            parts.append(b"\x00")
-        else:
-            parts.append(
-                _OBSERVATION_TARGET_PRESENT.pack(True, self.target.x, self.target.y, self.target.z)
-            )
-        parts.append(_OBSERVATION_LAST_COMMAND.pack(self.last_command, self.team))
+        parts.append(_BOOL.pack(self.target is not None))
+        if self.target is not None:
+            _encode_observation_target(parts, self.target)
+        parts.append(
+            _OBSERVATION_LAST_COMMAND.pack(_COMMAND[self.last_command], _COMMON_TEAM[self.team]),
+        )
 
     @classmethod
-    def read(cls, sm, offset: int) -> typing.Tuple[Observation, int]:
+    def read(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Observation, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        data, offset = sm.read_bytes(offset, _OBSERVATION_STEP.size)
-        values = _OBSERVATION_STEP.unpack(data)
+        data, end = memory.read_bytes(offset, 25)
+        values = _OBSERVATION_STEP.unpack_from(data, 0)
         step = values[0]
         done = values[1]
         reward = values[2]
         position = common.Vec3(values[3], values[4], values[5])
         count = values[6]
         if count < 0:
-            raise DecodeError(f"Observation.rays: negative length {count} at offset {offset - 4}")
-        data, end = sm.read_bytes(offset, 4 * count + _OBSERVATION_CORNERS.size)
+            raise _rt.negative_length(count, "Observation.rays", offset + 21)
+        offset = end
+        size = 4 * count
+        data, end = memory.read_bytes(offset, size + 52)
         rays = list(struct.unpack_from(f"<{count}f", data))
-        values = _OBSERVATION_CORNERS.unpack_from(data, 4 * count)
+        values_2 = _OBSERVATION_CORNERS_X.unpack_from(data, size)
         corners = [
-            common.Vec3(values[0], values[1], values[2]),
-            common.Vec3(values[3], values[4], values[5]),
-            common.Vec3(values[6], values[7], values[8]),
-            common.Vec3(values[9], values[10], values[11]),
+            common.Vec3(values_2[0], values_2[1], values_2[2]),
+            common.Vec3(values_2[3], values_2[4], values_2[5]),
+            common.Vec3(values_2[6], values_2[7], values_2[8]),
+            common.Vec3(values_2[9], values_2[10], values_2[11]),
         ]
-        length = values[12]
-        offset = end
+        length = values_2[12]
         if length < 0:
-            raise DecodeError(f"Observation.name: negative length {length} at offset {offset - 4}")
-        data, end = sm.read_bytes(offset, length + _INT32.size)
-        name = _decode_utf8(data[:length], "Observation.name", offset - 4)
-        length = _INT32.unpack_from(data, length)[0]
+            raise _rt.negative_length(length, "Observation.name", offset + size + 48)
         offset = end
-        if length < 0:
-            raise DecodeError(
-                f"Observation.camera: negative length {length} at offset {offset - 4}"
-            )
-        data, end = sm.read_bytes(offset, length + _BOOL.size)
-        camera = data[:length]
-        present = _BOOL.unpack_from(data, length)[0]
+        size = length
+        data, end = memory.read_bytes(offset, size + 4)
+        name = _rt.decode_utf8(data[:size], "Observation.name", offset - 4)
+        values_3 = _INT32.unpack_from(data, size)
+        length_2 = values_3[0]
+        if length_2 < 0:
+            raise _rt.negative_length(length_2, "Observation.camera", offset + size)
         offset = end
-        size = _VEC3.size if present else 0
-        data, end = sm.read_bytes(offset, size + _OBSERVATION_LAST_COMMAND.size)
+        size = length_2
+        data, end = memory.read_bytes(offset, size + 1)
+        camera = data[:size]
+        values_4 = _BOOL.unpack_from(data, size)
+        present = values_4[0]
+        offset = end
+        size = 12 if present else 0
+        data, end = memory.read_bytes(offset, size + 8)
+        target: typing.Optional[common.Vec3] = None
         if present:
-            values = _VEC3.unpack_from(data)
-            target = common.Vec3(*values)
-        else:
-            target = None
-        values = _OBSERVATION_LAST_COMMAND.unpack_from(data, size)
-        last_command = _to_enum(Command, values[0], "Observation.last_command", offset + size)
-        team = _to_enum(common.Team, values[1], "Observation.team", offset + size + 4)
-        offset = end
-        return (
-            cls(
-                step,
-                done,
-                reward,
-                position,
-                rays,
-                corners,
-                name,
-                camera,
-                target,
-                last_command,
-                team,
-            ),
-            offset,
+            values_5 = _OBSERVATION_TARGET_X.unpack_from(data, 0)
+            target = common.Vec3(values_5[0], values_5[1], values_5[2])
+        values_6 = _OBSERVATION_LAST_COMMAND.unpack_from(data, size)
+        last_command = _rt.to_enum(
+            _COMMAND,
+            values_6[0],
+            "Observation.last_command",
+            offset + size,
         )
-
-    def write_checked(self, sm, offset: int) -> int:
-        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        parts = [struct.pack("<I", self.FINGERPRINT)]
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+        team = _rt.to_enum(_COMMON_TEAM, values_6[1], "Observation.team", offset + size + 4)
+        offset = end
+        message = cls(
+            step,
+            done,
+            reward,
+            position,
+            rays,
+            corners,
+            name,
+            camera,
+            target,
+            last_command,
+            team,
+        )
+        return message, offset
 
     @classmethod
-    def read_checked(cls, sm, offset: int) -> typing.Tuple[Observation, int]:
+    def read_checked(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Observation, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
         were built from different schemas).
         """
-        found, offset = sm.read_int32(offset)
-        found &= 0xFFFFFFFF
+        data, offset = memory.read_bytes(offset, 4)
+        (found,) = struct.unpack("<I", data)
         if found != cls.FINGERPRINT:
             raise SchemaMismatchError(cls.FINGERPRINT, found)
-        return cls.read(sm, offset)
+        return cls.read(memory, offset)
 
 
 @dataclasses.dataclass
@@ -224,184 +225,132 @@ class Action:
 
     command: Command = Command.IDLE
     force: common.Vec3 = dataclasses.field(default_factory=common.Vec3)
-    gains: typing.List[float] = dataclasses.field(default_factory=lambda: [0.0] * 3)
+    gains: typing.List[float] = dataclasses.field(
+        default_factory=lambda: _rt.filled((3,), lambda: 0.0),
+    )
     """Proportional, integral and derivative gains of the motor controller."""
     tags: typing.List[str] = dataclasses.field(default_factory=list)
     """Free-form labels, for logging."""
     dt: typing.Optional[float] = None
     """Overrides the length of the next step, in seconds."""
 
-    def write(self, sm, offset: int) -> int:
-        """Writes this message at ``offset``; returns the offset just past it."""
-        parts = []
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+    def write(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes this message at ``offset``; returns the offset just past it.
 
-    def _pack(self, parts: list) -> None:
+        Raises ``ValueError`` naming the field when a value does not fit its type;
+        then nothing is written.
+        """
+        return memory.write_bytes(offset, _rt.encode(self))
+
+    def write_checked(self, memory: _rt.Memory, offset: int) -> int:
+        """Writes ``FINGERPRINT`` (an int32 with the same bits), then this message."""
+        data = _rt.encode(self, struct.pack("<I", self.FINGERPRINT))
+        return memory.write_bytes(offset, data)
+
+    def encoded_len(self) -> int:
+        """The number of bytes ``write`` writes for this message."""
+        return len(_rt.encode(self))
+
+    def _pack(self, parts: typing.List[bytes]) -> None:
         """Appends the encoding of this message to ``parts``, piece by piece."""
         parts.append(
             _ACTION_COMMAND.pack(
-                self.command,
+                _COMMAND[self.command],
                 self.force.x,
                 self.force.y,
                 self.force.z,
-                *_check_len(self.gains, 3, "Action.gains"),
+                *_rt.check_len(self.gains, 3, "Action.gains"),
                 len(self.tags),
-            )
+            ),
         )
-        for item in self.tags:
-            _pack_str(parts, item)
-        if self.dt is None:
-            parts.append(b"\x00")
-        else:
-            parts.append(_ACTION_DT_PRESENT.pack(True, self.dt))
+        for element in self.tags:
+            _write_action_tags(parts, element)
+        parts.append(_BOOL.pack(self.dt is not None))
+        if self.dt is not None:
+            _encode_action_dt(parts, self.dt)
 
     @classmethod
-    def read(cls, sm, offset: int) -> typing.Tuple[Action, int]:
+    def read(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Action, int]:
         """Reads a message at ``offset``; returns it and the offset just past it.
 
         Raises ``DecodeError`` when the bytes are not a valid message.
         """
-        data, end = sm.read_bytes(offset, _ACTION_COMMAND.size)
-        values = _ACTION_COMMAND.unpack(data)
-        command = _to_enum(Command, values[0], "Action.command", offset)
+        data, end = memory.read_bytes(offset, 32)
+        values = _ACTION_COMMAND.unpack_from(data, 0)
+        command = _rt.to_enum(_COMMAND, values[0], "Action.command", offset)
         force = common.Vec3(values[1], values[2], values[3])
         gains = list(values[4:7])
         count = values[7]
-        offset = end
         if count < 0:
-            raise DecodeError(f"Action.tags: negative length {count} at offset {offset - 4}")
-        tags = []
+            raise _rt.negative_length(count, "Action.tags", offset + 28)
+        offset = end
+        tags: typing.List[str] = []
         for _ in range(count):
-            item, offset = _read_str(sm, offset, "Action.tags")
-            tags.append(item)
-        present, offset = sm.read_bool(offset)
-        if present:
-            dt, offset = sm.read_float32(offset)
-        else:
-            dt = None
-        return cls(command, force, gains, tags, dt), offset
-
-    def write_checked(self, sm, offset: int) -> int:
-        """Writes ``FINGERPRINT`` (as an int32 with the same bits), then this message."""
-        parts = [struct.pack("<I", self.FINGERPRINT)]
-        try:
-            self._pack(parts)
-        except (struct.error, OverflowError) as error:  # a number outside its wire type's range
-            raise ValueError(_cannot_write(self, error)) from None
-        return sm.write_bytes(offset, b"".join(parts))
+            element, offset = _read_action_tags(memory, offset)
+            tags.append(element)
+        data, end = memory.read_bytes(offset, 1)
+        values_2 = _BOOL.unpack_from(data, 0)
+        present = values_2[0]
+        offset = end
+        data, end = memory.read_bytes(offset, 4 if present else 0)
+        dt = _decode_action_dt(data, 0, offset) if present else None
+        offset = end
+        message = cls(command, force, gains, tags, dt)
+        return message, offset
 
     @classmethod
-    def read_checked(cls, sm, offset: int) -> typing.Tuple[Action, int]:
+    def read_checked(cls, memory: _rt.Memory, offset: int) -> typing.Tuple[Action, int]:
         """Reads a fingerprint and, when it is ``FINGERPRINT``, the message after it.
 
         Raises ``SchemaMismatchError`` when the fingerprint is another type's (the peers
         were built from different schemas).
         """
-        found, offset = sm.read_int32(offset)
-        found &= 0xFFFFFFFF
+        data, offset = memory.read_bytes(offset, 4)
+        (found,) = struct.unpack("<I", data)
         if found != cls.FINGERPRINT:
             raise SchemaMismatchError(cls.FINGERPRINT, found)
-        return cls.read(sm, offset)
+        return cls.read(memory, offset)
 
 
-# The members of each enum this module reads, by value: a dict lookup is much
-# faster than calling the enum class.
-_ENUM_MEMBERS = {
-    Command: {member.value: member for member in Command},
-    common.Team: {member.value: member for member in common.Team},
-}
+# The members of each enum by value, for reading and for checking writes.
+_COMMAND = _rt.members(Command)
+_COMMON_TEAM = _rt.members(common.Team)
 
 
-def _read_count(sm, offset: int, where: str) -> typing.Tuple[int, int]:
-    """Reads a length or an element count; a negative one is a DecodeError."""
-    count, end = sm.read_int32(offset)
-    if count < 0:
-        raise DecodeError(f"{where}: negative length {count} at offset {offset}")
-    return count, end
+def _encode_observation_target(parts: typing.List[bytes], value: common.Vec3) -> None:
+    """Appends one ``Observation.target``."""
+    parts.append(_OBSERVATION_TARGET_X.pack(value.x, value.y, value.z))
 
 
-def _read_str(sm, offset: int, where: str) -> typing.Tuple[str, int]:
-    """Reads an int32 byte length, then that many bytes of UTF-8."""
-    length, end = _read_count(sm, offset, where)
-    return _read_utf8(sm, end, length, where)
+def _write_action_tags(parts: typing.List[bytes], value: str) -> None:
+    """Appends one element of ``Action.tags``."""
+    item_utf8 = value.encode("utf-8")
+    parts.append(_INT32.pack(len(item_utf8)))
+    parts.append(item_utf8)
 
 
-def _read_utf8(sm, offset: int, length: int, where: str) -> typing.Tuple[str, int]:
-    """Reads ``length`` bytes of UTF-8, just after their int32 length."""
-    data, end = sm.read_bytes(offset, length)
-    return _decode_utf8(data, where, offset - 4), end
+def _encode_action_dt(parts: typing.List[bytes], value: float) -> None:
+    """Appends one ``Action.dt``."""
+    parts.append(_FLOAT32.pack(value))
 
 
-def _decode_utf8(data: bytes, where: str, offset: int) -> str:
-    """``data`` decoded as UTF-8; ``offset`` is where the string (its length) starts."""
-    try:
-        return str(data, "utf-8")
-    except UnicodeDecodeError as error:
-        raise DecodeError(
-            f"{where}: invalid UTF-8 in the string at offset {offset} ({error.reason})"
-        ) from None
+def _read_action_tags(memory: _rt.Memory, offset: int) -> typing.Tuple[str, int]:
+    """Reads one element of ``Action.tags``."""
+    data, end = memory.read_bytes(offset, 4)
+    values = _INT32.unpack_from(data, 0)
+    length = values[0]
+    if length < 0:
+        raise _rt.negative_length(length, "Action.tags", offset)
+    offset = end
+    data, end = memory.read_bytes(offset, length)
+    item_2 = _rt.decode_utf8(data, "Action.tags", offset - 4)
+    offset = end
+    value = item_2
+    return value, offset
 
 
-def _pack_str(parts: list, value: str) -> None:
-    """Appends an int32 byte length, then the UTF-8 bytes of ``value``."""
-    data = value.encode("utf-8")
-    parts.append(struct.pack("<i", len(data)))
-    parts.append(data)
-
-
-def _to_enum(enum_type, value: int, where: str, offset: int):
-    """The member of ``enum_type`` with this value; any other value is a DecodeError."""
-    member = _ENUM_MEMBERS[enum_type].get(value)
-    if member is None:
-        raise DecodeError(
-            f"{where}: invalid value {value} at offset {offset} for enum {enum_type.__name__}"
-        )
-    return member
-
-
-def _check_len(value, length: int, where: str):
-    """``value``, when it has exactly ``length`` elements; a ValueError otherwise."""
-    if value is None or len(value) != length:
-        found = "None" if value is None else f"{len(value)} elements"
-        raise ValueError(f"{where} must have exactly {length} elements, found {found}")
+def _decode_action_dt(data: bytes, at: int, origin: int) -> float:
+    """Decodes one ``Action.dt`` at ``data[at:]``."""
+    values = _FLOAT32.unpack_from(data, at)
+    value: float = values[0]
     return value
-
-
-def _cannot_write(message, error: Exception) -> str:
-    """Why ``message`` cannot be written: the field whose number does not fit its
-    wire type, found by walking the message, else ``struct``'s own ``error``."""
-    name = type(message).__name__
-    return f"cannot write {name}: {_bad_number(message, type(message), name) or error}"
-
-
-def _bad_number(value, hint, where: str) -> typing.Optional[str]:
-    """The first number under ``value`` (declared as ``hint``) that its wire type
-    cannot hold, as ``where = value does not fit ...``; ``None`` when all fit."""
-    origin = typing.get_origin(hint)
-    if origin is list:
-        (item_hint,) = typing.get_args(hint)
-        for index, item in enumerate(value):
-            found = _bad_number(item, item_hint, f"{where}[{index}]")
-            if found:
-                return found
-    elif origin is typing.Union:  # typing.Optional[T]
-        if value is not None:
-            return _bad_number(value, typing.get_args(hint)[0], where)
-    elif dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        for field in dataclasses.fields(hint):
-            name = field.name
-            found = _bad_number(getattr(value, name), hints[name], f"{where}.{name}")
-            if found:
-                return found
-    elif hint is float or (hint is not bool and isinstance(hint, type) and issubclass(hint, int)):
-        wire = "a float32" if hint is float else "an int32"
-        try:
-            struct.pack("<f" if hint is float else "<i", value)
-        except (struct.error, OverflowError, TypeError):
-            return f"{where} = {value!r} does not fit {wire}"
-    return None

@@ -48,7 +48,17 @@ pub trait Emitter {
     /// # Panics
     /// When `file` is not a file of `schema`.
     fn emit(&self, schema: &Schema, file: FileId) -> String;
+
+    /// Files the generated sources need besides one per schema file (for
+    /// Python, the helper module written once per output folder), as
+    /// (file name, contents).
+    fn support_files(&self, _schema: &Schema) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
+
+/// The Python emitter with default options, for [`Language::emitter`].
+static DEFAULT_PYTHON: Python = Python::new();
 
 /// A target language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,7 +81,7 @@ impl Language {
         match self {
             Language::Rust => &Rust,
             Language::CSharp => &CSharp,
-            Language::Python => &Python,
+            Language::Python => &DEFAULT_PYTHON,
         }
     }
 
@@ -111,8 +121,9 @@ impl FromStr for Language {
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// The schema file it was generated from.
-    pub source: FileId,
+    /// The schema file it was generated from; `None` for a support file
+    /// such as Python's helper module.
+    pub source: Option<FileId>,
     /// The file name, without a folder.
     pub name: String,
     /// The file's contents.
@@ -123,15 +134,33 @@ pub struct GeneratedFile {
 /// schema was loaded and every file they import), in the schema's order.
 #[must_use]
 pub fn generate(schema: &Schema, language: Language) -> Vec<GeneratedFile> {
-    let emitter = language.emitter();
-    (0..schema.files.len())
+    generate_with(schema, language.emitter())
+}
+
+/// Generates with `emitter` (a language's emitter with options, such as
+/// `Python::new().relative_imports(true)`) for every file of `schema`, then
+/// its support files.
+#[must_use]
+pub fn generate_with(schema: &Schema, emitter: &dyn Emitter) -> Vec<GeneratedFile> {
+    let mut files: Vec<GeneratedFile> = (0..schema.files.len())
         .map(FileId)
         .map(|id| GeneratedFile {
-            source: id,
+            source: Some(id),
             name: emitter.file_name(schema.file(id)),
             contents: emitter.emit(schema, id),
         })
-        .collect()
+        .collect();
+    files.extend(
+        emitter
+            .support_files(schema)
+            .into_iter()
+            .map(|(name, contents)| GeneratedFile {
+                source: None,
+                name,
+                contents,
+            }),
+    );
+    files
 }
 
 /// The schema path as it goes in a generated header: relative, with `/`

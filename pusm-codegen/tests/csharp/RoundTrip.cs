@@ -103,9 +103,13 @@ public static class RoundTrip
             }
 
             var types = expected.Keys.Select(name => assembly.GetType(name)).ToList();
-            Write(Activator.CreateInstance(types[0]), sm, 0, "WriteChecked");
-            Expect<InvalidDataException>(() => Read(types[1], sm, 0, "ReadChecked"), "schema mismatch: expected fingerprint 0x");
-            _passed++;
+            if (types.Count >= 2) // another type to mismatch with
+            {
+                Write(Activator.CreateInstance(types[0]), sm, 0, "WriteChecked");
+                var mismatch = Expect<Exception>(() => Read(types[1], sm, 0, "ReadChecked"), "schema mismatch: expected fingerprint 0x");
+                Assert(mismatch.GetType().Name == "SchemaMismatchException", "a mismatch throws SchemaMismatchException, not " + mismatch.GetType());
+                _passed++;
+            }
 
             if (expected.ContainsKey("EdgeCases.Nested") && expected.ContainsKey("Robot.Action"))
             {

@@ -127,21 +127,58 @@ def hint_args(hint):
     return getattr(hint, "__args__", ())
 
 
-def random_value(rng, node, hint):
+def hint_of(node):
+    """A list hint for nested fixed arrays of numbers."""
+    if node[0] == "array":
+        return typing.List[hint_of(node[1])]
+    return float if node[0] == "float32" else int
+
+
+def element_hint(hint, node):
+    """The hint of the elements (or value) of a container hint; hints nest a
+    few levels, deeper ones are ``typing.Any``: then rebuild them from ``node``."""
+    args = [arg for arg in hint_args(hint) if arg is not type(None)]
+    return args[0] if args else typing.Any
+
+
+def numpy_dtype(hint):
+    """The element type of a ``numpy.typing.NDArray[...]`` hint, else None."""
+    if getattr(typing.get_origin(hint), "__name__", "") != "ndarray":
+        return None
+    (dtype,) = typing.get_args(typing.get_args(hint)[1])
+    return dtype
+
+
+def random_value(rng, node, hint, depth=0):
     """A random value of the schema type ``node``; ``hint`` (the Python type
-    hint of the same value) gives the classes."""
+    hint of the same value) gives the classes. Lists are short, and at most one
+    element deep down, so deep nesting stays small. With the numpy option,
+    lists and arrays of numbers and bytes are numpy arrays."""
     kind = node[0]
+    dtype = numpy_dtype(hint)
+    if dtype is not None:
+        import numpy
+
+        if kind == "bytes":
+            return numpy.frombuffer(random_value(rng, node, bytes), numpy.uint8).copy()
+        element = float if node[1][0] == "float32" else int
+        values = random_value(rng, node, typing.List[element] if kind == "list" else hint_of(node))
+        return numpy.array(values, dtype=dtype)
     if kind == "optional":
         if rng.random() < 0.3:
             return None
-        inner_hint = next(arg for arg in hint_args(hint) if arg is not type(None))
-        return random_value(rng, node[1], inner_hint)
+        return random_value(rng, node[1], element_hint(hint, node), depth + 1)
     if kind == "list":
-        (element_hint,) = hint_args(hint)
-        return [random_value(rng, node[1], element_hint) for _ in range(rng.randint(0, 3))]
+        count = rng.randint(0, 3 if depth < 3 else 1)
+        return [
+            random_value(rng, node[1], element_hint(hint, node), depth + 1) for _ in range(count)
+        ]
     if kind == "array":
-        (element_hint,) = hint_args(hint)
-        return [random_value(rng, node[1], element_hint) for _ in range(node[2])]
+        if node[2] > 64:  # a big array: one random element, repeated
+            return [random_value(rng, node[1], element_hint(hint, node), depth + 1)] * node[2]
+        return [
+            random_value(rng, node[1], element_hint(hint, node), depth + 1) for _ in range(node[2])
+        ]
     if kind == "bool":
         return rng.random() < 0.5
     if kind == "int32":
@@ -153,11 +190,18 @@ def random_value(rng, node, hint):
     if kind == "bytes":
         return bytes(rng.randrange(256) for _ in range(rng.randint(0, 6)))
     if kind == "enum":
-        assert issubclass(hint, enum.IntEnum), hint
-        return rng.choice(list(hint))
+        enum_type = ENUMS[node[1]] if hint is typing.Any else hint
+        assert issubclass(enum_type, enum.IntEnum), hint
+        return rng.choice(list(enum_type))
     if kind == "struct":
-        return random_message(rng, hint, node)
+        return random_message(rng, CLASSES[node[1]] if hint is typing.Any else hint, node)
     raise AssertionError(f"unexpected type {node!r}")
+
+
+# Classes and enums of the generated modules by schema name, for values whose
+# hint is ``typing.Any`` (deep in a nested container).
+CLASSES = {}
+ENUMS = {}
 
 
 def random_message(rng, cls, node):
@@ -205,6 +249,7 @@ def expect(error_type, function, *words):
 
 def main():
     directory, fingerprints_file = sys.argv[1], sys.argv[2]
+    generic = "--generic" in sys.argv[3:]
     sys.path.insert(0, directory)
     expected = {}
     signatures = {}
@@ -222,6 +267,9 @@ def main():
             cls = getattr(module, attribute)
             if dataclasses.is_dataclass(cls):
                 classes.append((name, cls))
+                CLASSES[cls.__name__] = cls
+            else:
+                ENUMS[cls.__name__] = cls
 
     # Fingerprints: exactly the structs the Rust side knows, with its values.
     seen = {f"{module}.{cls.__name__}": cls.FINGERPRINT for module, cls in classes}
@@ -236,6 +284,18 @@ def main():
             round_trip(cls, random_message(rng, cls, node))
         passed += 1
 
+    # encoded_len is the number of bytes write writes.
+    for module, cls in classes:
+        message = random_message(rng, cls, signatures[f"{module}.{cls.__name__}"])
+        memory = Memory()
+        assert message.encoded_len() == message.write(memory, 0) == len(memory.data)
+    passed += 1
+
+    modules = {module: sys.modules[module] for module, _ in classes}
+    if len(classes) < 2 or "edge_cases" not in modules or generic:
+        print(f"{passed} passed, 0 failed")
+        return
+
     # A checked read of another type's bytes is a schema mismatch.
     (_, first), (_, second) = classes[0], classes[1]
     memory = Memory()
@@ -244,7 +304,8 @@ def main():
 
     # A number outside its wire type's range is a ValueError naming the type and the
     # field, however deep: in a nested struct, a list, an optional, a fixed array.
-    vec3 = importlib.import_module("common").Vec3
+    common = importlib.import_module("common")
+    vec3 = common.Vec3
     pose = importlib.import_module("edge_cases").Pose
     out_of_range = [
         (vec3(x=1e40), "Vec3.x = 1e+40 does not fit a float32"),
@@ -260,14 +321,29 @@ def main():
             (robot.Action(gains=[0.0, 1e39, 0.0]), "Action.gains[1] = 1e+39"),
             (robot.Action(dt=1e39), "Action.dt = 1e+39"),
             (robot.Action(force=vec3(x="fast")), "Action.force.x = 'fast' does not fit a float32"),
+            # Values of the wrong type or outside an enum, before anything is written.
+            (robot.Observation(last_command=7), "Observation.last_command = 7 is not a Command"),
+            (robot.Observation(step="3"), "Observation.step = '3' does not fit an int32"),
+            (robot.Observation(step=3.5), "Observation.step = 3.5 does not fit an int32"),
+            (robot.Observation(done=1), "Observation.done = 1 is not a bool"),
+            (robot.Observation(name=b"x"), "Observation.name = b'x' is not a str"),
+            (robot.Observation(camera="x"), "Observation.camera = 'x' is not bytes"),
+            (
+                robot.Observation(rays=(1.0, "x")),
+                "Observation.rays[1] = 'x' does not fit a float32",
+            ),
+            (robot.Action(tags=["a", 5]), "Action.tags[1] = 5 is not a str"),
+            (robot.Action(command=-5), "Action.command = -5 is not a Command"),
         ]
     for message, where in out_of_range:
         for write in (message.write, message.write_checked):
+            untouched = Memory(b"\xaa" * 8)
             expect(
                 ValueError,
-                lambda: write(Memory(), 0),
+                lambda: write(untouched, 0),
                 f"cannot write {type(message).__name__}: {where}",
             )
+            assert untouched.data == b"\xaa" * 8 and not untouched.calls, where
     passed += 1
     assert type(error).__name__ == "SchemaMismatchError"
     assert f"0x{second.FINGERPRINT:08x}" in str(error) and f"0x{first.FINGERPRINT:08x}" in str(
@@ -275,7 +351,6 @@ def main():
     )
     passed += 1
 
-    modules = {module: sys.modules[module] for module, _ in classes}
     if "edge_cases" in modules and "robot" in modules:
         edge, robot, common = modules["edge_cases"], modules["robot"], sys.modules["common"]
         decode_error = edge.DecodeError

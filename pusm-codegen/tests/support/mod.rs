@@ -93,3 +93,48 @@ pub fn run(command: &mut Command) -> String {
     );
     stdout
 }
+
+/// The folder of every feature.
+pub fn golden_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// Every feature folder, sorted.
+pub fn features() -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = fs::read_dir(golden_root())
+        .expect("tests/golden is readable")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    folders
+}
+
+/// The schema of a feature folder: its `*.pusm` files under their own
+/// names (so headers do not depend on the folder), or the example schemas.
+pub fn feature_schema(folder: &Path) -> Schema {
+    if folder.file_name().is_some_and(|name| name == "examples") {
+        return load(&all_schemas());
+    }
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .expect("feature folder is readable")
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".pusm"))
+        .collect();
+    names.sort();
+    let mut sources = Sources::new();
+    for name in &names {
+        let text = fs::read_to_string(folder.join(name)).expect("schema is readable");
+        sources.add(name.as_str(), text);
+    }
+    match pusm_codegen::schema::load_sources(&sources, &names) {
+        Ok(schema) => schema,
+        Err(diagnostics) => panic!(
+            "{} does not load:\n{}",
+            folder.display(),
+            diagnostics.render(false)
+        ),
+    }
+}

@@ -26,6 +26,9 @@ pub(crate) const MAX_NAME_LEN: usize = 255;
 pub(crate) fn validate_prefix(prefix: &str) -> Result<()> {
     let reason = if prefix.is_empty() {
         Some("a prefix cannot be empty")
+    } else if prefix.len() >= MAX_NAME_LEN {
+        // The first data file is the prefix and one underscore.
+        Some("a prefix cannot be longer than 254 bytes (its first data file adds '_' and a file name holds at most 255 bytes)")
     } else if prefix.ends_with('_') {
         Some("a prefix cannot end with '_' (data files are named by appending underscores)")
     } else if prefix.contains(['/', '\\']) {
@@ -98,23 +101,27 @@ pub(crate) fn create_exclusive(path: &Path, len: u64) -> Result<File> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)
         .map_err(|err| match err.kind() {
-            io::ErrorKind::AlreadyExists => {
-                if is_symlink(path) {
-                    Error::UnsafeFile {
-                        path: path.to_owned(),
-                        reason: "a symbolic link is in the way of a new file",
-                    }
-                } else {
-                    Error::AlreadyExists {
-                        prefix: file_name(path),
-                        path: path.to_owned(),
-                    }
-                }
-            }
+            io::ErrorKind::AlreadyExists => match fs::symlink_metadata(path) {
+                Ok(meta) if meta.file_type().is_symlink() => Error::UnsafeFile {
+                    path: path.to_owned(),
+                    reason: "a symbolic link is in the way of a new file",
+                },
+                Ok(meta) if !meta.is_file() => match check_file_type(path, &meta) {
+                    Err(err) => err,
+                    Ok(()) => already_exists(path),
+                },
+                _ => already_exists(path),
+            },
             _ => Error::io("cannot create", path, err),
         })?;
     file.set_len(len)
         .map_err(|err| Error::io("cannot size", path, err))?;
+    // Nobody else can have linked the new file yet, but check as every other
+    // open path does: a second name would let writes land in another file.
+    let meta = file
+        .metadata()
+        .map_err(|err| Error::io("cannot inspect", path, err))?;
+    check_single_link(path, &meta)?;
     Ok(file)
 }
 
@@ -153,6 +160,13 @@ fn open_regular(
     options: &mut OpenOptions,
     extra_flags: libc::c_int,
 ) -> Result<Option<(File, fs::Metadata)>> {
+    // Look before opening: opening a FIFO, a socket or a device can block,
+    // fail with an unhelpful error, or have side effects.
+    match fs::symlink_metadata(path) {
+        Ok(meta) => check_file_type(path, &meta)?,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(Error::io("cannot inspect", path, err)),
+    }
     let opened = options
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | extra_flags)
         .open(path);
@@ -165,18 +179,59 @@ fn open_regular(
                 reason: "it is a symbolic link",
             })
         }
+        Err(err) if err.raw_os_error() == Some(libc::EISDIR) => {
+            return Err(Error::UnsafeFile {
+                path: path.to_owned(),
+                reason: "it is a directory, not a regular file",
+            })
+        }
         Err(err) => return Err(Error::io("cannot open", path, err)),
     };
+    // Check again what was opened: the path may have been swapped meanwhile.
     let meta = file
         .metadata()
         .map_err(|err| Error::io("cannot inspect", path, err))?;
-    if !meta.is_file() {
+    check_file_type(path, &meta)?;
+    check_single_link(path, &meta)?;
+    Ok(Some((file, meta)))
+}
+
+/// Refuses anything at `path` but a regular file, naming what it is.
+fn check_file_type(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+
+    let kind = meta.file_type();
+    let reason = if kind.is_file() {
+        return Ok(());
+    } else if kind.is_symlink() {
+        "it is a symbolic link"
+    } else if kind.is_dir() {
+        "it is a directory, not a regular file"
+    } else if kind.is_fifo() {
+        "it is a named pipe (FIFO), not a regular file"
+    } else if kind.is_socket() {
+        "it is a socket, not a regular file"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "it is a device, not a regular file"
+    } else {
+        "it is not a regular file"
+    };
+    Err(Error::UnsafeFile {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
+/// Refuses a file with more than one name: writing through this one would
+/// change a file that lives on under another name, maybe elsewhere.
+fn check_single_link(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    if meta.nlink() > 1 {
         return Err(Error::UnsafeFile {
             path: path.to_owned(),
-            reason: "it is not a regular file",
+            reason: "it has more than one hard link",
         });
     }
-    Ok(Some((file, meta)))
+    Ok(())
 }
 
 /// Removes a file, treating "already gone" as success.
@@ -233,8 +288,26 @@ pub(crate) fn belongs_to(name: &str, prefix: &str) -> bool {
         .is_some_and(|rest| rest.bytes().all(|byte| byte == b'_'))
 }
 
-fn is_symlink(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+fn already_exists(path: &Path) -> Error {
+    Error::AlreadyExists {
+        prefix: file_name(path),
+        path: path.to_owned(),
+    }
+}
+
+/// For a leftover data file about to be removed or reported: refuses a
+/// directory always (it cannot be a data file, and is not removed), and any
+/// other non-regular file unless `removable` (unlinking a name is harmless).
+pub(crate) fn check_leftover(path: &Path, removable: bool) -> Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(Error::io("cannot inspect", path, err)),
+    };
+    if meta.is_dir() || !removable {
+        check_file_type(path, &meta)?;
+    }
+    Ok(())
 }
 
 fn file_name(path: &Path) -> String {
@@ -264,6 +337,21 @@ mod tests {
                 matches!(validate_prefix(bad), Err(Error::InvalidPrefix { .. })),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_prefix_leaves_room_for_its_first_data_file_name() {
+        assert!(validate_prefix(&"p".repeat(254)).is_ok());
+        assert!(validate_prefix(&"\u{e9}".repeat(127)).is_ok());
+        // 256 bytes of two-byte characters: over the limit.
+        for bad in ["p".repeat(255), "\u{e9}".repeat(128), "p".repeat(4096)] {
+            match validate_prefix(&bad) {
+                Err(Error::InvalidPrefix { reason, .. }) => {
+                    assert!(reason.contains("254 bytes"), "{reason}")
+                }
+                other => panic!("{} bytes: {other:?}", bad.len()),
+            }
         }
     }
 

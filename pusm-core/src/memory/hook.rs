@@ -19,6 +19,12 @@ const VERSION_OFFSET: usize = 0;
 const FILE_NUMBER_OFFSET: usize = 4;
 const CAPACITY_OFFSET: usize = 8;
 const CLOSED_OFFSET: usize = 14;
+/// The futex word: bytes 12 to 15 of the mapping (the two role flags, the
+/// closed flag, and the always-zero byte just past the file's end, inside the
+/// same mapped page). `docs/DECISIONS.md`, "Wake-up".
+pub(crate) const WAKE_WORD_OFFSET: usize = 12;
+/// Where the closed flag sits in the futex word's value.
+pub(crate) const WAKE_WORD_CLOSED_SHIFT: usize = 8 * (CLOSED_OFFSET - WAKE_WORD_OFFSET);
 
 /// The decoded fields of a hook file, as read at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +216,46 @@ impl Hook {
         self.int(CAPACITY_OFFSET).store(capacity, Ordering::Release);
         self.int(FILE_NUMBER_OFFSET)
             .store(file_number, Ordering::Release);
+        self.wake();
+    }
+
+    /// The value of the futex word as of this moment's flags: the Python
+    /// flag, the Unity flag and the closed flag in its low three bytes (the
+    /// fourth is past the file's end, always zero). Each byte is read on its
+    /// own, so a wait on this value sleeps only while all three are still
+    /// what the caller saw.
+    #[inline]
+    pub(crate) fn wake_word(&self) -> u32 {
+        u32::from_le_bytes([
+            self.byte(WAKE_WORD_OFFSET).load(Ordering::Acquire),
+            self.byte(WAKE_WORD_OFFSET + 1).load(Ordering::Acquire),
+            self.byte(WAKE_WORD_OFFSET + 2).load(Ordering::Acquire),
+            0,
+        ])
+    }
+
+    /// Sleeps until a peer wakes the futex word, at most `timeout`, unless the
+    /// word no longer holds `seen`. False when futexes are unavailable here
+    /// (the caller then sleeps instead). Any return may be spurious.
+    pub(crate) fn wait_for_wake(&self, seen: u32, timeout: std::time::Duration) -> bool {
+        super::futex::wait(self.wake_word_ptr(), seen, timeout)
+    }
+
+    /// Wakes every process sleeping on the futex word.
+    #[inline]
+    pub(crate) fn wake(&self) {
+        super::futex::wake(self.wake_word_ptr());
+    }
+
+    fn wake_word_ptr(&self) -> *const u32 {
+        // The mapping starts on a page boundary and the kernel maps whole
+        // pages, so bytes 12..16 are mapped (byte 15 lies past the 15-byte
+        // file but inside its page, where it reads as zero) and 4-aligned.
+        // Only the kernel dereferences this pointer.
+        self.map
+            .as_ptr()
+            .wrapping_add(WAKE_WORD_OFFSET)
+            .cast::<u32>()
     }
 
     #[inline]
@@ -222,12 +268,21 @@ impl Hook {
             .store(u8::from(active), Ordering::Release);
     }
 
+    /// Hands control from `from` to its peer: `from`'s flag cleared first,
+    /// then the peer's set (the peer must never see both active). The caller
+    /// then wakes the peer, unless it cannot be asleep yet.
+    pub(crate) fn hand_over(&self, from: Role) {
+        self.set_active(from, false);
+        self.set_active(from.peer(), true);
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         self.byte(CLOSED_OFFSET).load(Ordering::Acquire) != 0
     }
 
     pub(crate) fn set_closed(&self) {
         self.byte(CLOSED_OFFSET).store(1, Ordering::Release);
+        self.wake();
     }
 }
 

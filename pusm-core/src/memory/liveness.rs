@@ -116,6 +116,9 @@ const FIRST_PROBE_INTERVAL: Duration = Duration::from_millis(1);
 #[derive(Debug, Default)]
 pub(crate) struct PeerWatch {
     seen_alive: bool,
+    /// The last probe found the lock held: the peer is a live pusm process,
+    /// which wakes this side when it gives control.
+    live: bool,
     last_probe: Option<Instant>,
 }
 
@@ -132,10 +135,17 @@ impl PeerWatch {
             .is_none_or(|last| last.elapsed() >= interval)
     }
 
+    /// True when the last probe found the peer's lock held.
+    pub(crate) fn is_live(&self) -> bool {
+        self.live
+    }
+
     /// Probes the peer; true when it was seen alive before and its lock is now gone.
     pub(crate) fn peer_died(&mut self, file: &File, peer: Role) -> bool {
         self.last_probe = Some(Instant::now());
-        match probe(file, peer) {
+        let lock = probe(file, peer);
+        self.live = matches!(lock, Ok(Lock::Held));
+        match lock {
             Ok(Lock::Held) => {
                 self.seen_alive = true;
                 false

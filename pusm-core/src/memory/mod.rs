@@ -3,6 +3,7 @@
 mod builder;
 mod data;
 pub(crate) mod files;
+mod futex;
 mod hook;
 mod liveness;
 mod probe;
@@ -21,7 +22,7 @@ use crate::{Error, Result, Role, SharedBuffer};
 use data::DataFile;
 use hook::{Hook, OpenHook, HOOK_LEN, VERSION};
 use liveness::PeerWatch;
-use wait::Backoff;
+use wait::{Backoff, QUIET_HANDBACK};
 
 /// How long a joiner gives a creator to finish writing files it has started
 /// (a hook shorter than 15 bytes, a missing data file) before calling them corrupt.
@@ -75,7 +76,11 @@ const JOIN_POLL: Duration = Duration::from_millis(2);
 ///   closed first.
 /// - [`delete`](SharedMemory::delete) closes, then removes the hook and the
 ///   data files (the current one, and older ones a peer has not removed).
-/// - Dropping a `SharedMemory` closes it, like `close`.
+/// - Dropping a `SharedMemory` without `close` closes it only while this side
+///   holds control. While the peer holds control, the closed flag is left
+///   clear so that the peer (even an original package) can still read the
+///   message this side handed over; a pusm peer's next wait then fails with
+///   [`Error::PeerDied`], an original package's with its timeout.
 /// - A wait that times out, or that finds the peer closed or dead, removes the
 ///   files (as the seed does) before returning the error.
 ///
@@ -99,6 +104,9 @@ pub struct SharedMemory {
     /// The current data file was created by this side's `resize` during the
     /// turn it still holds, so the peer has never mapped it.
     data_is_private: bool,
+    /// When this side last handed control over (read just after the flags
+    /// flipped): the peer's current wait began later than about this.
+    last_handover: Option<Instant>,
     closed: bool,
 }
 
@@ -174,6 +182,13 @@ impl SharedMemory {
             std::thread::sleep(JOIN_POLL);
         };
         let version = hook.version();
+        if version == 0 {
+            return Err(Error::CorruptFile {
+                path: hook_path,
+                reason: "the hook's version is still 0: its creator never finished writing it"
+                    .to_owned(),
+            });
+        }
         if version != VERSION {
             return Err(Error::VersionMismatch {
                 prefix: options.prefix,
@@ -231,6 +246,7 @@ impl SharedMemory {
             data,
             peer: PeerWatch::default(),
             data_is_private: false,
+            last_handover: None,
             closed: false,
         }
     }
@@ -318,7 +334,16 @@ impl SharedMemory {
 
     fn wait_for_turn(&mut self) -> Result<()> {
         let mut backoff = Backoff::new(self.wait_strategy);
-        while self.is_blocked() && !self.hook.is_closed() {
+        let own_flag = 8 * (self.role.flag_offset() - hook::WAKE_WORD_OFFSET);
+        loop {
+            // Decide from one reading of the flags, and sleep on that same
+            // reading: a handover after it makes the futex return at once.
+            let word = self.hook.wake_word();
+            let active = (word >> own_flag) & 0xFF != 0;
+            let closed = (word >> hook::WAKE_WORD_CLOSED_SHIFT) & 0xFF != 0;
+            if active || closed {
+                return Ok(());
+            }
             if backoff.at_checkpoint() {
                 if let Some(timeout) = self.timeout {
                     if backoff.elapsed() >= timeout {
@@ -331,7 +356,9 @@ impl SharedMemory {
                 }
                 if self.peer.probe_due()
                     && self.peer.peer_died(self.hook.file(), self.role.peer())
-                    // The peer may have closed and then exited between our looks.
+                    // The peer may have handed over or closed, and then
+                    // exited, between our looks.
+                    && self.is_blocked()
                     && !self.hook.is_closed()
                 {
                     self.remove_files();
@@ -341,9 +368,15 @@ impl SharedMemory {
                     });
                 }
             }
-            backoff.snooze();
+            // Only a pusm peer (its liveness lock held) wakes us; the
+            // original packages never do, so against them keep short sleeps.
+            let pusm_peer = self.peer.is_live();
+            let (hook, timeout) = (&self.hook, self.timeout);
+            backoff.snooze(|bound, elapsed| {
+                let bound = timeout.map_or(bound, |t| t.saturating_sub(elapsed).min(bound));
+                pusm_peer && hook.wait_for_wake(word, bound)
+            });
         }
-        Ok(())
     }
 
     /// Maps the data file the peer switched to, and removes the old one (and
@@ -375,10 +408,19 @@ impl SharedMemory {
     /// call does that for you).
     pub fn give_control(&mut self, wait: bool) -> Result<()> {
         self.wait_unblocked()?;
-        // Clear our flag before setting the peer's: the peer must never see
-        // both sides active (PROTOCOL.md, section 4).
-        self.hook.set_active(self.role, false);
-        self.hook.set_active(self.role.peer(), true);
+        // Clears our flag before setting the peer's (the peer must never see
+        // both sides active, PROTOCOL.md section 4), then wakes the peer,
+        // unless our previous handover was so recent that the peer, which
+        // has waited only since it handed back, is still spinning.
+        self.hook.hand_over(self.role);
+        let now = Instant::now();
+        let peer_still_spinning = self
+            .last_handover
+            .replace(now)
+            .is_some_and(|previous| now.duration_since(previous) < QUIET_HANDBACK);
+        if !peer_still_spinning {
+            self.hook.wake();
+        }
         self.data_is_private = false;
         if wait {
             self.wait_unblocked()?;
@@ -391,25 +433,28 @@ impl SharedMemory {
     /// Only the side holding control resizes (this waits for control first).
     /// A new data file is created and the hook updated; the peer switches to it
     /// on its next wait and removes the old one. `new_capacity` must be
-    /// strictly greater than [`capacity`](SharedMemory::capacity), else
-    /// [`Error::InvalidResize`] and nothing changes.
+    /// strictly greater than [`capacity`](SharedMemory::capacity), and the
+    /// next data file's name (the prefix and one more underscore) must fit in
+    /// 255 bytes, else [`Error::InvalidResize`] and nothing changes.
     pub fn resize(&mut self, new_capacity: usize) -> Result<()> {
         self.wait_unblocked()?;
         let current = self.data.capacity();
-        if new_capacity <= current {
-            return Err(Error::InvalidResize {
-                prefix: self.prefix.clone(),
-                current,
-                requested: new_capacity,
-            });
-        }
-        let capacity_bits = check_capacity(new_capacity)?;
-        let number = self.data.number() + 1;
-        let number_bits = i32::try_from(number).map_err(|_| Error::InvalidResize {
+        let refuse = |reason| Error::InvalidResize {
             prefix: self.prefix.clone(),
             current,
             requested: new_capacity,
-        })?;
+            reason,
+        };
+        if new_capacity <= current {
+            return Err(refuse("the new capacity must be strictly greater"));
+        }
+        let capacity_bits = check_capacity(new_capacity)?;
+        let number = self.data.number() + 1;
+        if self.prefix.len() + number > files::MAX_NAME_LEN {
+            return Err(refuse("the data file name would exceed 255 bytes"));
+        }
+        let number_bits = i32::try_from(number)
+            .map_err(|_| refuse("the hook stores the data file number as an int32"))?;
         let mut data = DataFile::create(&self.dir, &self.prefix, number, new_capacity)?;
         data.copy_from(&self.data);
         self.hook.set_resized(number_bits, capacity_bits);
@@ -460,8 +505,22 @@ impl SharedMemory {
 }
 
 impl Drop for SharedMemory {
+    /// An implicit close (`docs/DECISIONS.md`, rule B): the closed flag is set
+    /// only while this side holds control. When the peer holds control it may
+    /// still have to read the message this side handed over, and the original
+    /// packages fail every call once the flag is set; a pusm peer learns that
+    /// this side is gone from its released liveness lock instead.
     fn drop(&mut self) {
-        if self.mark_closed() {
+        if self.closed {
+            return;
+        }
+        if self.hook.is_active(self.role) {
+            if self.mark_closed() {
+                let _ = files::delete_files_in(&self.dir, &self.prefix);
+            }
+        } else if self.hook.is_closed() {
+            // The peer closed first and is gone: nobody else removes the files.
+            self.closed = true;
             let _ = files::delete_files_in(&self.dir, &self.prefix);
         }
     }
@@ -546,6 +605,7 @@ fn remove_leftover_data(dir: &Path, prefix: &str, replace_stale: bool) -> Result
         if name == prefix || !files::belongs_to(name, prefix) {
             continue;
         }
+        files::check_leftover(&entry.path(), replace_stale)?;
         if !replace_stale {
             return Err(Error::AlreadyExists {
                 prefix: prefix.to_owned(),

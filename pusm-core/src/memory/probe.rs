@@ -232,6 +232,7 @@ fn remove_data_files(dir: &Path, prefix: &str) -> Result<bool> {
             .to_str()
             .is_some_and(|name| name != prefix && files::belongs_to(name, prefix))
         {
+            files::check_leftover(&entry.path(), true)?;
             files::remove_if_exists(&entry.path())?;
             any = true;
         }

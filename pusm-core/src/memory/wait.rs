@@ -12,9 +12,14 @@ use std::time::{Duration, Instant};
 pub enum WaitStrategy {
     /// Spin on the flag the whole time: the lowest latency, one full core while waiting.
     Spin,
-    /// Spin for about 50 µs, then yield the CPU for a while, then sleep with
-    /// a backoff that doubles from 20 µs up to 1 ms. A quick handoff is caught
-    /// while spinning; a long wait costs a fraction of a percent of a core.
+    /// Spin for about 50 µs, then yield the CPU for a while, then sleep. A
+    /// quick handoff is caught while spinning. Past that, against a pusm peer
+    /// (one holding its liveness lock) the side sleeps on a futex the peer
+    /// wakes when it gives control (Linux; up to 50 ms per call, so timeouts
+    /// and liveness are still checked); against the original packages, which
+    /// wake nobody, and where futexes are unavailable, it sleeps with a
+    /// backoff that doubles from 20 µs up to 1 ms. A long wait costs a
+    /// fraction of a percent of a core.
     #[default]
     Adaptive,
 }
@@ -23,6 +28,16 @@ const SPIN_PHASE: Duration = Duration::from_micros(50);
 const YIELD_PHASE: Duration = Duration::from_micros(250);
 const FIRST_SLEEP: Duration = Duration::from_micros(20);
 const MAX_SLEEP: Duration = Duration::from_millis(1);
+/// The longest sleep on the futex: a pusm peer wakes us sooner, but timeouts
+/// and the peer's liveness must still be checked now and then.
+pub(crate) const FUTEX_BOUND: Duration = Duration::from_millis(50);
+/// No pusm waiter sleeps on the futex in the first 50 µs of a wait (each
+/// runtime spins at least that long first), and a peer's wait for its turn
+/// begins after it handed control back, so after this side's previous
+/// handover. A side handing over within 40 µs of its previous handover cannot
+/// find the peer asleep and skips the wake-up system call: a quick ping-pong
+/// costs no more than before (`docs/DECISIONS.md`, "Wake-up").
+pub(crate) const QUIET_HANDBACK: Duration = Duration::from_micros(40);
 /// Spins between two looks at the clock.
 const SPINS_PER_CHECKPOINT: u32 = 256;
 
@@ -56,8 +71,12 @@ impl Backoff {
         self.spins % SPINS_PER_CHECKPOINT == 0
     }
 
-    /// Waits a little, more the longer the wait has lasted.
-    pub(crate) fn snooze(&mut self) {
+    /// Waits a little, more the longer the wait has lasted. In the sleeping
+    /// phase `sleep_on_futex` is offered the longest sleep allowed and the
+    /// time waited so far; it returns false when it did not sleep (the peer
+    /// wakes nobody, or futexes are unavailable), and a backoff sleep is
+    /// taken instead.
+    pub(crate) fn snooze(&mut self, sleep_on_futex: impl FnOnce(Duration, Duration) -> bool) {
         let spinning = match self.strategy {
             WaitStrategy::Spin => true,
             WaitStrategy::Adaptive => {
@@ -77,9 +96,10 @@ impl Backoff {
         }
         // Past the spin phase: every snooze is a checkpoint from now on.
         self.spins = 0;
-        if self.elapsed() < YIELD_PHASE {
+        let elapsed = self.elapsed();
+        if elapsed < YIELD_PHASE {
             std::thread::yield_now();
-        } else {
+        } else if !sleep_on_futex(FUTEX_BOUND, elapsed) {
             std::thread::sleep(self.sleep);
             self.sleep = (self.sleep * 2).min(MAX_SLEEP);
         }

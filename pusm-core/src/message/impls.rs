@@ -257,6 +257,38 @@ impl<T: SharedLayout, const N: usize> SharedLayout for [T; N] {
     }
 }
 
+/// `[T; N]` kept on the heap: the same bytes and fingerprint as `[T; N]`,
+/// decoded into a `Vec` and turned into the box without the array ever
+/// being on the stack. Big fixed arrays (`[[i32; 65536]; 16]`, 4 MiB) use
+/// it, so that reading them cannot overflow the stack.
+impl<T: SharedLayout, const N: usize> SharedLayout for Box<[T; N]> {
+    const LAYOUT: &'static Layout<'static> = &Layout::Array(T::LAYOUT, N);
+
+    #[inline]
+    fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
+        T::write_run(&self[..], buf, offset)
+    }
+    fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
+        let mut items = Vec::with_capacity(N.min(MAX_PREALLOCATED_ELEMENTS));
+        let at = T::read_run(buf, offset, N, &mut items)?;
+        let array = Box::<[T; N]>::try_from(items.into_boxed_slice()).map_err(|items| {
+            Error::InvalidLength {
+                offset,
+                length: items.len() as i64,
+                reason: "an array decoded to the wrong number of elements",
+            }
+        })?;
+        Ok((array, at))
+    }
+    #[inline]
+    fn encoded_len(&self) -> usize {
+        match T::LAYOUT.fixed_size() {
+            Some(size) => size * N,
+            None => self.iter().map(SharedLayout::encoded_len).sum(),
+        }
+    }
+}
+
 /// `T?`: a presence bool, then the value when present.
 impl<T: SharedLayout> SharedLayout for Option<T> {
     const LAYOUT: &'static Layout<'static> = &Layout::Optional(T::LAYOUT);

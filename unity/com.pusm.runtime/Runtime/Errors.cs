@@ -213,6 +213,15 @@ namespace PythonUnitySharedMemory
             Current = current;
             Requested = requested;
         }
+
+        /// <summary>A resize refused for <paramref name="reason"/>, before anything changed.</summary>
+        public InvalidResizeException(string prefix, int current, int requested, string reason)
+            : base(prefix, "Cannot resize shared memory \"" + prefix + "\" from " + current + " to " + requested +
+                   " bytes: " + reason, null)
+        {
+            Current = current;
+            Requested = requested;
+        }
     }
 
     /// <summary>A capacity given at creation is not positive.</summary>

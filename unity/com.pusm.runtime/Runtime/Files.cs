@@ -16,6 +16,8 @@ namespace PythonUnitySharedMemory
             get { return Path.Combine(Path.GetTempPath(), DirectoryName); }
         }
 
+        private static readonly System.Text.UTF8Encoding s_strictUtf8 = new System.Text.UTF8Encoding(false, true);
+
         internal static void ValidatePrefix(string prefix)
         {
             if (prefix == null) throw new InvalidPrefixException(null, "it must not be null");
@@ -26,6 +28,18 @@ namespace PythonUnitySharedMemory
             if (prefix.IndexOf('\0') >= 0) throw new InvalidPrefixException(prefix, "it must not contain a NUL character");
             if (prefix.Contains("..")) throw new InvalidPrefixException(prefix, "it must not contain '..'");
             if (prefix[0] == '.') throw new InvalidPrefixException(prefix, "it must not start with '.'");
+            int bytes;
+            try
+            {
+                bytes = s_strictUtf8.GetByteCount(prefix);
+            }
+            catch (System.Text.EncoderFallbackException)
+            {
+                throw new InvalidPrefixException(prefix, "it cannot be encoded as UTF-8 (a lone surrogate)");
+            }
+            if (bytes > MaxNameLength - 1)
+                throw new InvalidPrefixException(prefix, "it is " + bytes + " UTF-8 bytes long; at most " + (MaxNameLength - 1) +
+                    " leave room for the first data file's name (prefix + \"_\", at most " + MaxNameLength + " bytes)");
         }
 
         /// <summary>The longest file name the file systems pusm runs on accept (NAME_MAX).</summary>
@@ -54,7 +68,8 @@ namespace PythonUnitySharedMemory
             return true;
         }
 
-        /// <summary>Creates the directory (mode 0700) if missing and refuses one that is a symlink or owned by someone else.</summary>
+        /// <summary>Creates the directory (mode 0700) if missing and refuses one that is a symlink, owned by
+        /// someone else, or world-writable without the sticky bit (never changing its mode).</summary>
         internal static void EnsureDirectory(string prefix, string dir)
         {
             LinuxApi api = Platform.Linux;
@@ -75,13 +90,7 @@ namespace PythonUnitySharedMemory
                 }
                 try
                 {
-                    int mode; uint uid;
-                    api.Stat(fd, out mode, out uid);
-                    if ((mode & LinuxApi.S_IFMT) != LinuxApi.S_IFDIR)
-                        throw new UnsafeFileException(prefix, dir, "not a directory");
-                    if (uid != api.Euid)
-                        throw new UnsafeFileException(prefix, dir, "the directory is owned by uid " + uid + ", not by this user (uid " + api.Euid + ")");
-                    if ((mode & 0x3F) != 0) LinuxLibc.fchmod(fd, DirMode0700); // best effort: keep it private
+                    SafetyChecks.CheckDirectory(prefix, dir, api.Stat(fd), api.Euid);
                 }
                 finally
                 {
@@ -90,12 +99,29 @@ namespace PythonUnitySharedMemory
                 return;
             }
 
+            // Portable backend.
             if (IsSymlink(dir))
                 throw new UnsafeFileException(prefix, dir, "the shared memory directory is a symbolic link");
             if (!Directory.Exists(dir))
             {
-                Directory.CreateDirectory(dir);
+                if (File.Exists(dir)) throw new UnsafeFileException(prefix, dir, "it is a file, not a directory");
+                try
+                {
+                    Directory.CreateDirectory(dir);
+                }
+                catch (Exception e)
+                {
+                    if (e is IOException || e is UnauthorizedAccessException)
+                        throw new PusmException(prefix, "Cannot create the shared memory directory " + dir + ": " + e.Message, e);
+                    throw;
+                }
                 ChmodQuietly(dir, DirMode0700);
+            }
+            LinuxApi checks = Platform.Checks; // can this system tell modes and owners? (Linux)
+            if (checks != null)
+            {
+                StatInfo? st = checks.StatPath(dir);
+                if (st != null) SafetyChecks.CheckDirectory(prefix, dir, st.Value, checks.Euid);
             }
         }
 

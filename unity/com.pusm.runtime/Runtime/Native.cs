@@ -39,6 +39,39 @@ namespace PythonUnitySharedMemory
         [DllImport(Lib)] internal static extern int uname(byte* buf);
         [DllImport(Lib)] internal static extern int usleep(uint usec);
         [DllImport(Lib)] internal static extern IntPtr strerror(int errnum);
+        // long syscall(long number, ...): every argument passed as a full register.
+        [DllImport(Lib, SetLastError = true)] internal static extern long syscall(long number, IntPtr a1, long a2, long a3, IntPtr a4, IntPtr a5, long a6);
+    }
+
+    /// <summary>What fstat(2) says about a file (the fields pusm's safety checks use).</summary>
+    internal struct StatInfo
+    {
+        internal int Mode;
+        internal uint Uid;
+        internal long Nlink;
+        internal ulong Dev;
+        internal ulong Ino;
+
+        internal int Type { get { return Mode & LinuxApi.S_IFMT; } }
+
+        /// <summary>"a directory", "a FIFO", ... for error messages.</summary>
+        internal string TypeName
+        {
+            get
+            {
+                switch (Type)
+                {
+                    case LinuxApi.S_IFREG: return "a regular file";
+                    case LinuxApi.S_IFDIR: return "a directory";
+                    case LinuxApi.S_IFIFO: return "a FIFO (named pipe)";
+                    case LinuxApi.S_IFSOCK: return "a socket";
+                    case LinuxApi.S_IFCHR: return "a character device";
+                    case LinuxApi.S_IFBLK: return "a block device";
+                    case LinuxApi.S_IFLNK: return "a symbolic link";
+                    default: return "a file of unknown type " + Type;
+                }
+            }
+        }
     }
 
     /// <summary>Portable Unix entry points (Linux, macOS) resolved through Mono's "libc" mapping.</summary>
@@ -51,6 +84,24 @@ namespace PythonUnitySharedMemory
     /// <summary>Which backend to use, decided once per process.</summary>
     internal static class Platform
     {
+        /// <summary>Linux system calls for safety checks (stat), even when <see cref="ForceManaged"/>
+        /// selects the portable file backend; null off glibc Linux x86_64/aarch64.</summary>
+        internal static LinuxApi Checks
+        {
+            get
+            {
+                lock (s_gate)
+                {
+                    if (!s_probed)
+                    {
+                        s_probed = true;
+                        s_linux = LinuxApi.TryCreate();
+                    }
+                    return s_linux;
+                }
+            }
+        }
+
         /// <summary>Tests set this to run the portable (MemoryMappedFile) backend on Linux.</summary>
         internal static bool ForceManaged { get; set; }
 
@@ -93,12 +144,18 @@ namespace PythonUnitySharedMemory
         internal const int EINTR = 4, ENOENT = 2, EACCES = 13, EEXIST = 17, EAGAIN = 11, EINVAL = 22, ELOOP = 40, ENOTDIR = 20;
         internal const int F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_WRLCK = 1, F_UNLCK = 2, SEEK_SET = 0, SEEK_END = 2;
         internal const int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
-        internal const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000;
+        internal const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFIFO = 0x1000, S_IFSOCK = 0xC000;
+        internal const int S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFLNK = 0xA000, S_ISVTX = 0x200, S_IWOTH = 0x2;
+        internal const int O_PATH = 0x200000, O_NONBLOCK = 0x800;
+        internal const int FUTEX_WAIT = 0, FUTEX_WAKE = 1, ETIMEDOUT = 110, ENOSYS = 38;
 
         internal readonly int O_NOFOLLOW;
         internal readonly int O_DIRECTORY;
         private readonly int _statModeOffset;
         private readonly int _statUidOffset;
+        private readonly int _statNlinkOffset;
+        private readonly bool _statNlinkIsLong;
+        internal readonly long SysFutex;
         private readonly int _fxstatVersion;
         private bool _useFxstat;
         internal readonly uint Euid;
@@ -109,11 +166,13 @@ namespace PythonUnitySharedMemory
             {
                 O_NOFOLLOW = 0x8000; O_DIRECTORY = 0x4000;
                 _statModeOffset = 16; _statUidOffset = 24; _fxstatVersion = 0;
+                _statNlinkOffset = 20; _statNlinkIsLong = false; SysFutex = 98;
             }
             else
             {
                 O_NOFOLLOW = 0x20000; O_DIRECTORY = 0x10000;
                 _statModeOffset = 24; _statUidOffset = 28; _fxstatVersion = 1;
+                _statNlinkOffset = 16; _statNlinkIsLong = true; SysFutex = 202;
             }
             Euid = LinuxLibc.geteuid();
         }
@@ -161,8 +220,7 @@ namespace PythonUnitySharedMemory
             if (fd < 0) throw new IOException("cannot open a file to probe fstat");
             try
             {
-                int mode; uint uid;
-                Stat(fd, out mode, out uid);
+                Stat(fd);
             }
             finally
             {
@@ -170,7 +228,7 @@ namespace PythonUnitySharedMemory
             }
         }
 
-        internal void Stat(int fd, out int mode, out uint uid)
+        internal StatInfo Stat(int fd)
         {
             byte* buf = stackalloc byte[512];
             int rc;
@@ -191,8 +249,33 @@ namespace PythonUnitySharedMemory
                 rc = LinuxLibc.__fxstat(_fxstatVersion, fd, buf);
             }
             if (rc != 0) throw Error("fstat", null, Marshal.GetLastWin32Error());
-            mode = *(int*)(buf + _statModeOffset);
-            uid = *(uint*)(buf + _statUidOffset);
+            var info = new StatInfo();
+            info.Mode = *(int*)(buf + _statModeOffset);
+            info.Uid = *(uint*)(buf + _statUidOffset);
+            info.Nlink = _statNlinkIsLong ? *(long*)(buf + _statNlinkOffset) : *(uint*)(buf + _statNlinkOffset);
+            info.Dev = *(ulong*)buf;          // st_dev at 0 on both
+            info.Ino = *(ulong*)(buf + 8);    // st_ino at 8 on both
+            return info;
+        }
+
+        /// <summary>lstat(2) through open(O_PATH | O_NOFOLLOW) + fstat: never follows a symlink,
+        /// never blocks on a FIFO. Null if nothing is at <paramref name="path"/>.</summary>
+        internal StatInfo? StatPath(string path)
+        {
+            int fd = Open(path, O_PATH | O_NOFOLLOW, 0);
+            if (fd < 0)
+            {
+                if (-fd == ENOENT || -fd == ENOTDIR) return null;
+                throw Error("open", path, -fd);
+            }
+            try
+            {
+                return Stat(fd);
+            }
+            finally
+            {
+                LinuxLibc.close(fd);
+            }
         }
 
         internal static string ErrorText(int errno)

@@ -39,25 +39,25 @@ namespace PythonUnitySharedMemory
 
         internal static OsFile OpenFile(LinuxApi api, string prefix, string path)
         {
-            int fd = api.Open(path, LinuxApi.O_RDWR | api.O_NOFOLLOW, 0);
+            // O_NONBLOCK: opening a FIFO must not block (regular files ignore the flag).
+            int fd = api.Open(path, LinuxApi.O_RDWR | api.O_NOFOLLOW | LinuxApi.O_NONBLOCK, 0);
             if (fd < 0)
             {
                 int errno = -fd;
                 if (errno == LinuxApi.ENOENT) return null;
                 if (errno == LinuxApi.ELOOP)
                     throw new UnsafeFileException(prefix, path, "it is a symbolic link");
+                // EISDIR, ENXIO (a socket), EACCES (another user's file), ...: say what is there.
+                StatInfo? there = api.StatPath(path);
+                if (there == null) return null;
+                SafetyChecks.CheckFile(prefix, path, there.Value, api.Euid);
                 if (errno == LinuxApi.EACCES)
-                    throw new UnsafeFileException(prefix, path, "permission denied (owned by another user?)");
+                    throw new UnsafeFileException(prefix, path, "permission denied");
                 throw LinuxApi.Error("open", path, errno);
             }
             try
             {
-                int mode; uint uid;
-                api.Stat(fd, out mode, out uid);
-                if ((mode & LinuxApi.S_IFMT) != LinuxApi.S_IFREG)
-                    throw new UnsafeFileException(prefix, path, "not a regular file");
-                if (uid != api.Euid)
-                    throw new UnsafeFileException(prefix, path, "owned by uid " + uid + ", not by this user (uid " + api.Euid + ")");
+                SafetyChecks.CheckFile(prefix, path, api.Stat(fd), api.Euid);
             }
             catch
             {
@@ -65,6 +65,12 @@ namespace PythonUnitySharedMemory
                 throw;
             }
             return new PosixFile(path, fd);
+        }
+
+        /// <summary>fstat of the open file: what this descriptor (and its locks) refer to.</summary>
+        internal StatInfo Status(LinuxApi api)
+        {
+            return api.Stat(_fd);
         }
 
         internal override long Length

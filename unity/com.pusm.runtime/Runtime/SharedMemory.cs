@@ -21,6 +21,8 @@ namespace PythonUnitySharedMemory
     {
         private const int ClosingBit = 1 << 30;
         private const int MaxDataWaitMillis = 5000;
+        /// <summary>How long a hook may stay at version 0 (its creator at work) before it is corrupt.</summary>
+        private const int CreatorGraceMillis = 2000;
 
         private readonly string _prefix;
         private readonly string _directory;
@@ -34,6 +36,11 @@ namespace PythonUnitySharedMemory
 
         private MappedFile _hookMap;
         private HookView _hook;
+        private FutexWord _futex;
+        private int _futexWakeups;
+        // The data file the peer knows about: the one in use when this side last got or gave
+        // control. Files this side created after it (in the same turn) are only known here.
+        private int _peerKnownFileNumber;
         private DataFile _data;
         private PeerLiveness _liveness;
         private int _capacity;
@@ -140,24 +147,28 @@ namespace PythonUnitySharedMemory
                 if (!replaceStale)
                     throw new AlreadyExistsException(_prefix, hookPath,
                         "(join it with createNew: false, pass replaceStale: true to replace files left by a dead process, or call SharedMemory.DeleteFiles)");
-                RemoveStaleConversation(hookPath);
+                StaleConversation.RemoveHook(_prefix, hookPath);
                 hook = OsFile.CreateExclusive(_prefix, hookPath);
                 if (hook == null)
                     throw new AlreadyExistsException(_prefix, hookPath, "(another process created it again while stale files were being replaced)");
             }
 
+            StatInfo? hookId = null;
             string dataPath = DataPath(1);
             bool createdData = false;
             MappedFile hookMap = null;
             DataFile data = null;
             try
             {
+                hookId = StaleConversation.Identity(hook);
                 LockState own = hook.TryLockByte(_ownFlag);
                 if (own == LockState.Unlocked) throw new RoleTakenException(_prefix, _role);
                 // Version 0 until everything exists: joiners wait for a non-zero version.
                 hook.WriteAtStart(HookLayout.Initial(0, capacity, _role));
                 if (replaceStale)
                 {
+                    // Only the creator of the new hook removes leftover data files: any other
+                    // process replacing stale files now sees a live (or being-created) hook.
                     foreach (string leftover in SharedFiles.ConversationFiles(_directory, _prefix, false))
                         SharedFiles.DeleteQuietly(leftover);
                 }
@@ -185,6 +196,8 @@ namespace PythonUnitySharedMemory
                 _data = data;
                 _capacity = capacity;
                 _fileNumber = 1;
+                _peerKnownFileNumber = 1;
+                _futex = FutexWord.For(hookMap);
                 if (own == LockState.Locked)
                 {
                     _liveness = new PeerLiveness(hookMap.File, _peerRole);
@@ -200,34 +213,9 @@ namespace PythonUnitySharedMemory
                 if (hookMap != null) hookMap.Release();
                 else hook.Dispose();
                 if (createdData) SharedFiles.DeleteQuietly(dataPath);
-                SharedFiles.DeleteQuietly(hookPath);
+                StaleConversation.DeleteIfSame(hookPath, hookId);
                 throw;
             }
-        }
-
-        /// <summary>replaceStale: the hook exists. Refuse if either role's lock is held, else remove every file of the conversation.</summary>
-        private void RemoveStaleConversation(string hookPath)
-        {
-            OsFile old = OsFile.OpenExisting(_prefix, hookPath);
-            if (old != null)
-            {
-                try
-                {
-                    foreach (Role r in new[] { Role.Python, Role.Unity })
-                    {
-                        if (old.ProbeByte(Roles.FlagOffset(r)) == LockState.Locked)
-                            throw new AlreadyExistsException(_prefix, hookPath,
-                                "is live: the " + r + " side of this shared memory is held by a running process; not replacing it");
-                    }
-                }
-                finally
-                {
-                    old.Dispose();
-                }
-            }
-            SharedFiles.DeleteQuietly(hookPath);
-            foreach (string leftover in SharedFiles.ConversationFiles(_directory, _prefix, false))
-                SharedFiles.DeleteQuietly(leftover);
         }
 
         private void Join()
@@ -235,6 +223,7 @@ namespace PythonUnitySharedMemory
             string hookPath = HookPath;
             long start = Stopwatch.GetTimestamp();
             long shortSince = -1;
+            long zeroSince = -1;
             string pending = null;
             int poll = 1;
             OsFile hook;
@@ -254,7 +243,12 @@ namespace PythonUnitySharedMemory
                             int version = LittleEndian.Get(bytes, HookLayout.VersionOffset);
                             if (version == HookLayout.Version) ready = true;
                             else if (version != 0) throw new VersionMismatchException(_prefix, version, HookLayout.Version);
-                            else pending = "its creator never finished writing it (version 0)";
+                            else
+                            {
+                                pending = "the version is still 0: its creator never finished writing it";
+                                if (zeroSince < 0) zeroSince = Stopwatch.GetTimestamp();
+                                else if (Clock.MillisSince(zeroSince) >= CreatorGraceMillis) throw new CorruptHookException(_prefix, hookPath, pending);
+                            }
                             shortSince = -1;
                         }
                         else if (length > 0)
@@ -301,6 +295,7 @@ namespace PythonUnitySharedMemory
             }
             _hookMap = hookMap;
             _hook = new HookView(hookMap.Pointer);
+            _futex = FutexWord.For(hookMap);
             if (own == LockState.Locked)
             {
                 _liveness = new PeerLiveness(hookMap.File, _peerRole);
@@ -320,6 +315,7 @@ namespace PythonUnitySharedMemory
                     _data = data;
                     _capacity = capacity;
                     _fileNumber = fileNumber;
+                    _peerKnownFileNumber = fileNumber;
                     break;
                 }
                 bool timedOut = _timeoutTicks >= 0
@@ -422,6 +418,8 @@ namespace PythonUnitySharedMemory
                 WaitUnblockedCore();
                 _hook.WriteFlag(_ownFlag, false); // release: our data writes are visible before...
                 _hook.WriteFlag(_peerFlag, true); // ...the peer sees its flag (this order matters)
+                _peerKnownFileNumber = _data.FileNumber;
+                WakePeer();
                 if (wait) WaitUnblockedCore();
             }
             finally
@@ -436,9 +434,13 @@ namespace PythonUnitySharedMemory
             {
                 long start = Stopwatch.GetTimestamp();
                 var waiter = new Waiter(_waitStrategy);
+                FutexWord futex = _futex;
                 while (true)
                 {
                     if ((Volatile.Read(ref _state) & ClosingBit) != 0) throw Disposed();
+                    // Load the futex word before looking at the flags: a flag written after this
+                    // load changes the word, so the FUTEX_WAIT below returns at once.
+                    int word = futex != null ? futex.Load() : 0;
                     if (_hook.ReadFlag(_ownFlag) || _hook.ReadFlag(HookLayout.ClosedFlagOffset)) break;
                     if (_timeoutTicks >= 0 && Stopwatch.GetTimestamp() - start > _timeoutTicks)
                         throw Fail(new PusmTimeoutException(_prefix, _timeout));
@@ -448,7 +450,16 @@ namespace PythonUnitySharedMemory
                         if (_hook.ReadFlag(_ownFlag) || _hook.ReadFlag(HookLayout.ClosedFlagOffset)) break;
                         throw Fail(new PeerDiedException(_prefix, _peerRole));
                     }
-                    waiter.Pause();
+                    // A pusm peer (seen holding its liveness lock) always wakes the futex; an
+                    // original package never does, so then keep the sleeping backoff.
+                    if (futex != null && waiter.PastSpinPhase && _liveness != null && _liveness.SeenLocked)
+                    {
+                        if (futex.Wait(word, FutexWord.PusmPeerWaitMicros)) _futexWakeups++;
+                    }
+                    else
+                    {
+                        waiter.Pause();
+                    }
                 }
             }
             // Closed while this side still waits: the peer left without handing control back.
@@ -472,6 +483,7 @@ namespace PythonUnitySharedMemory
             _data = next;
             _capacity = capacity;
             _fileNumber = fileNumber;
+            _peerKnownFileNumber = fileNumber;
             old.Release();
             SharedFiles.DeleteQuietly(old.Path);
             for (int n = old.FileNumber + 1; n < fileNumber; n++) SharedFiles.DeleteQuietly(DataPath(n));
@@ -490,8 +502,9 @@ namespace PythonUnitySharedMemory
                 if (newCapacity <= old.Capacity) throw new InvalidResizeException(_prefix, old.Capacity, newCapacity);
                 int fileNumber = old.FileNumber + 1;
                 if (!SharedFiles.CanNameDataFile(_prefix, fileNumber))
-                    throw new PusmException(_prefix, "Cannot resize shared memory \"" + _prefix + "\" again: data file " +
-                        fileNumber + " would need a name longer than " + SharedFiles.MaxNameLength + " bytes", null);
+                    throw new InvalidResizeException(_prefix, old.Capacity, newCapacity,
+                        "the data file name would exceed " + SharedFiles.MaxNameLength + " bytes (data file " + fileNumber +
+                        " is named by the prefix and " + fileNumber + " underscores)");
                 string path = DataPath(fileNumber);
                 OsFile file = OsFile.CreateExclusive(_prefix, path);
                 if (file == null)
@@ -520,6 +533,10 @@ namespace PythonUnitySharedMemory
                 _capacity = newCapacity;
                 _fileNumber = fileNumber;
                 old.Release();
+                // A second resize in one turn: the peer never saw the file this side made a
+                // moment ago, and an original package would only delete the one it knows.
+                if (old.FileNumber != _peerKnownFileNumber) SharedFiles.DeleteQuietly(old.Path);
+                WakePeer();
             }
             finally
             {
@@ -608,14 +625,14 @@ namespace PythonUnitySharedMemory
         /// unmaps and releases the liveness lock. The files stay. Calling it again does nothing.</summary>
         public void Close()
         {
-            RequestClose();
+            RequestClose(false);
         }
 
         /// <summary><see cref="Close"/>, then deletes the hook and the data file(s). Missing files are ignored.</summary>
         public void Delete()
         {
             _deleteOnRelease = true;
-            RequestClose();
+            RequestClose(false);
             if (Volatile.Read(ref _released) != 0) DeleteOwnFiles();
         }
 
@@ -649,7 +666,7 @@ namespace PythonUnitySharedMemory
         {
             try
             {
-                RequestClose();
+                RequestClose(true);
                 ReleaseResources(); // nobody else can be using an unreachable instance
             }
             catch (Exception)
@@ -673,7 +690,12 @@ namespace PythonUnitySharedMemory
             if (Interlocked.Decrement(ref _state) == ClosingBit) ReleaseResources();
         }
 
-        private void RequestClose()
+        /// <summary>Sets the closed flag and releases the instance once no call is in progress.
+        /// An <paramref name="implicitClose"/> (the finalizer) sets the closed flag only if this side
+        /// holds control (docs/DECISIONS.md, rule B): a peer holding control may still have to read
+        /// what this side handed over, and the original packages fail every call once the flag is
+        /// set. pusm peers learn that this side is gone from its released liveness lock.</summary>
+        private void RequestClose(bool implicitClose)
         {
             while (true)
             {
@@ -689,7 +711,11 @@ namespace PythonUnitySharedMemory
                 {
                     // The peer closed first: nobody else will delete the files.
                     if (hook.ReadFlag(HookLayout.ClosedFlagOffset)) _deleteOnRelease = true;
-                    hook.WriteFlag(HookLayout.ClosedFlagOffset, true);
+                    if (!implicitClose || hook.ReadFlag(_ownFlag))
+                    {
+                        hook.WriteFlag(HookLayout.ClosedFlagOffset, true);
+                        WakePeer();
+                    }
                 }
             }
             catch (Exception)
@@ -702,7 +728,7 @@ namespace PythonUnitySharedMemory
         private Exception Fail(Exception error)
         {
             _deleteOnRelease = true;
-            RequestClose();
+            RequestClose(false);
             return error;
         }
 
@@ -722,6 +748,7 @@ namespace PythonUnitySharedMemory
             {
             }
             _hook = null;
+            _futex = null;
             DataFile data = _data;
             _data = null;
             if (data != null) data.Release();
@@ -738,6 +765,16 @@ namespace PythonUnitySharedMemory
             SharedFiles.DeleteQuietly(HookPath);
             for (int n = Math.Max(1, _fileNumber); n >= 1; n--) SharedFiles.DeleteQuietly(DataPath(n));
         }
+
+        /// <summary>Wakes a pusm peer sleeping on the futex word (after flags, closed flag or a resize changed).</summary>
+        private void WakePeer()
+        {
+            FutexWord futex = _futex;
+            if (futex != null) futex.WakeAll();
+        }
+
+        /// <summary>How many futex waits of this instance ended by a wake-up (tests, diagnostics).</summary>
+        internal int FutexWakeups { get { return _futexWakeups; } }
 
         private ObjectDisposedException Disposed()
         {

@@ -33,6 +33,12 @@ namespace PythonUnitySharedMemory
             _spins = 0;
         }
 
+        /// <summary>True once the spin and yield phases are over (Adaptive): a futex wait may replace the sleeps.</summary>
+        internal bool PastSpinPhase
+        {
+            get { return _strategy == WaitStrategy.Adaptive && Clock.MicrosSince(_start) >= YieldMicros; }
+        }
+
         internal void Pause()
         {
             if (_strategy == WaitStrategy.Spin)

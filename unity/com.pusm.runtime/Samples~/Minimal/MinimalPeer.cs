@@ -2,10 +2,12 @@
 // side holds control first), writes one message per turn and hands control to the Python side,
 // without ever blocking the frame: PollUnblocked() returns false while Python holds control.
 //
-// Python side (the original package or pusm's), started after pressing Play:
+// Python side, started after pressing Play: pusm's Python runtime (`pip install pusm`; the
+// original python_unity_shared_memory package works the same way with its own import). For
+// typed messages generated from a schema instead of fixed offsets, see the Robot sample.
 //
-//     from python_unity_shared_memory import SharedMemory
-//     sm = SharedMemory(prefix="my-file", capacity=1024, create_new=False, timeout=30)
+//     from pusm import SharedMemory
+//     sm = SharedMemory("my-file", 1024, False, 30, role="python")
 //     while True:
 //         step, offset = sm.read_int32(0)
 //         t, offset = sm.read_float32(offset)

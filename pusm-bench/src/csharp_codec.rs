@@ -1,0 +1,184 @@
+//! Measurement 8: generated C# `Write` + `Read` of `Observation` on pusm's C#
+//! runtime, in runs (one `WriteBytes` per message, one `ReadBytes` per run)
+//! against the code generated before runs (one runtime call per primitive,
+//! `peers/CSharpCodecBaseline.cs`), timed by `peers/CSharpCodec.cs` in one
+//! Mono process, the two alternating.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::error::{Context, Error, Result};
+use crate::report::{Figure, Row};
+use crate::scratch::{peers_dir, repo_file, Peer, Scratch};
+use crate::stats::Summary;
+use crate::{all_rows, missing, not_selected, rows, Run, Spec};
+
+/// The measurement's number (`--only 8`).
+pub const ISSUE: u8 = 8;
+
+/// What `CSharpCodec.exe` printed: figures by key, and its `INFO` lines.
+struct CodecFigures {
+    results: HashMap<String, Summary>,
+    info: Vec<String>,
+}
+
+impl CodecFigures {
+    fn get(&self, key: &str) -> Result<Summary> {
+        self.results
+            .get(key)
+            .copied()
+            .ok_or_else(|| Error::new(format!("CSharpCodec.exe printed no result for {key}")))
+    }
+}
+
+impl Run<'_> {
+    /// The rows of measurement 8.
+    pub(crate) fn csharp_codec(&mut self) -> Vec<Row> {
+        let baseline = "the code generated before runs: one runtime call per primitive";
+        let specs = vec![
+            Spec {
+                issue: ISSUE,
+                key: "csharp_message_runs",
+                label: "generated C# Write+Read of Observation (64 rays) in runs, pusm C# runtime"
+                    .to_owned(),
+                baseline,
+                target: crate::report::Target::Faster,
+            },
+            Spec {
+                issue: ISSUE,
+                key: "csharp_message_read_into",
+                label: "  the same with ReadInto (reused instance, allocation-free reads)"
+                    .to_owned(),
+                baseline,
+                target: crate::report::Target::Info,
+            },
+        ];
+        if !self.selected(ISSUE) {
+            return all_rows(specs, &not_selected());
+        }
+        if let Some(skip) = missing(&["mono", "mcs"]) {
+            return all_rows(specs, &skip);
+        }
+        self.progress("#8 generated C# in runs (compiling it first)");
+        let measured = measure(&self.scratch, self.cli.quick).inspect(|figures| {
+            for info in &figures.info {
+                self.notes.push(format!("#8: {info}"));
+            }
+        });
+        let measured = measured.and_then(|figures| {
+            let baseline = Figure::time(figures.get("csharp_per_field")?);
+            Ok(vec![
+                (Figure::time(figures.get("csharp_runs")?), baseline),
+                (Figure::time(figures.get("csharp_read_into")?), baseline),
+            ])
+        });
+        rows(specs, measured)
+    }
+}
+
+/// Compiles `CSharpCodec.exe` (pusm's runtime, the generated example code,
+/// the baseline) and runs it.
+fn measure(scratch: &Scratch, quick: bool) -> Result<CodecFigures> {
+    let out = scratch.path().join("csharp-codec");
+    std::fs::create_dir_all(&out).context(|| format!("cannot create {}", out.display()))?;
+    let mut sources = cs_files(&repo_file("unity/com.pusm.runtime/Runtime")?)?;
+    let generated = repo_file("examples/csharp/Generated")?;
+    sources.push(generated.join("Robot.cs"));
+    sources.push(generated.join("Common.cs"));
+    sources.push(peers_dir().join("CSharpCodecBaseline.cs"));
+    sources.push(peers_dir().join("CSharpCodec.cs"));
+    let exe = out.join("CSharpCodec.exe");
+    let mut mcs = scratch.command("mcs");
+    mcs.args([
+        "-langversion:7.2",
+        "-unsafe",
+        "-optimize+",
+        "-nologo",
+        "-target:exe",
+        "-r:System.Core.dll",
+    ])
+    .arg(format!("-out:{}", exe.display()))
+    .args(&sources);
+    Peer::spawn(mcs, "mcs building CSharpCodec.exe")?.finish_ok(Duration::from_secs(120))?;
+    let mut command = scratch.command("mono");
+    command.arg(&exe);
+    if quick {
+        command.arg("--quick");
+    }
+    let finished = Peer::spawn(command, "CSharpCodec.exe")?.finish_ok(Duration::from_secs(600))?;
+    parse(&finished.stdout)
+}
+
+/// The `.cs` files of `dir`, sorted.
+fn cs_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "cs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::new(format!("no C# sources in {}", dir.display())));
+    }
+    Ok(files)
+}
+
+/// Parses `RESULT key n p50 p99 min max mean` and `INFO ...` lines.
+fn parse(stdout: &str) -> Result<CodecFigures> {
+    let mut results = HashMap::new();
+    let mut info = Vec::new();
+    for line in stdout.lines() {
+        let mut words = line.split_whitespace();
+        match words.next() {
+            Some("RESULT") => {
+                let key = words
+                    .next()
+                    .ok_or_else(|| Error::new(format!("a RESULT line without a key: {line:?}")))?;
+                let numbers: Vec<f64> = words
+                    .map(str::parse)
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(|err| Error::new(format!("bad number in {line:?}: {err}")))?;
+                let [n, p50, p99, min, max, mean] = numbers[..] else {
+                    return Err(Error::new(format!(
+                        "expected 6 numbers after the key in {line:?}"
+                    )));
+                };
+                let summary = Summary {
+                    n: n as usize,
+                    p50,
+                    p99,
+                    min,
+                    max,
+                    mean,
+                };
+                results.insert(key.to_owned(), summary);
+            }
+            Some("INFO") => info.push(line["INFO".len()..].trim().to_owned()),
+            _ => {}
+        }
+    }
+    let figures = CodecFigures { results, info };
+    for key in ["csharp_runs", "csharp_read_into", "csharp_per_field"] {
+        figures.get(key)?;
+    }
+    Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_results_and_info() {
+        let mut out = String::from("INFO 429-byte Observation\nnoise\n");
+        for key in ["csharp_runs", "csharp_read_into", "csharp_per_field"] {
+            out.push_str(&format!("RESULT {key} 10 1.5 2 1 3 1.7\n"));
+        }
+        let figures = parse(&out).unwrap();
+        assert_eq!(figures.get("csharp_runs").unwrap().p99, 2.0);
+        assert_eq!(figures.info, ["429-byte Observation"]);
+        assert!(parse("RESULT csharp_runs 1 2\n").is_err());
+        assert!(parse("RESULT csharp_runs 1 2 3 4 5 6\n").is_err());
+    }
+}

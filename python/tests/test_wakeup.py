@@ -1,0 +1,228 @@
+"""Rule A (issue 14): the futex wake-up on the hook's flag word.
+
+Correctness only, no latency: a waiter is woken by a pusm giver's FUTEX_WAKE (seen
+as a futex wait that returns "woken"), and still notices an original-style giver
+that only writes the flag bytes. Timings are measured in pusm-bench.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import shutil
+import subprocess
+import threading
+import time
+import unittest
+from typing import Callable, Iterator, List, Tuple
+from unittest import mock
+
+import pusm
+from pusm import _futex, _lock, _wait
+
+from .support import TempDirTestCase, wait_for
+
+needs_futex = unittest.skipUnless(_futex.AVAILABLE, "futexes are Linux-only")
+needs_ofd_locks = unittest.skipUnless(_lock.SUPPORTED, "OFD locks are Linux-only")
+
+
+class FutexCalls:
+    """Records every futex wait of the waiter: how many began, and what each one
+    returned (True: woken by a FUTEX_WAKE)."""
+
+    def __init__(self) -> None:
+        self.entered = 0
+        self.results: List[bool] = []
+        self._wait = _futex.wait
+
+    def wait(self, address: int, expected: int, timeout: float) -> bool:
+        self.entered += 1
+        woken = self._wait(address, expected, timeout)
+        self.results.append(woken)
+        return woken
+
+    @contextlib.contextmanager
+    def patch(self, bound: float = _wait.FUTEX_BOUND) -> Iterator[None]:
+        """Record the waits, and let each one last up to ``bound`` seconds: with a
+        bound far above the test's timeout only a FUTEX_WAKE ends a wait in time."""
+        with mock.patch.object(_futex, "wait", self.wait):
+            with mock.patch.object(_wait, "FUTEX_BOUND", bound):
+                yield
+
+
+def in_thread(action: Callable[[], None]) -> Tuple[threading.Thread, List[BaseException]]:
+    errors: List[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as err:  # reported by the test
+            errors.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+class FutexPrimitiveTest(unittest.TestCase):
+    @needs_futex
+    def test_word_address_and_value(self) -> None:
+        hook = mmap.mmap(-1, mmap.PAGESIZE)
+        self.addCleanup(hook.close)
+        address = _futex.word_address(hook)
+        assert address is not None
+        self.assertEqual(address % 4, 0, "the word is 4-aligned")
+        hook[12:15] = b"\x01\x00\x01"
+        self.assertEqual(_futex.word_value(hook), 0x010001)
+        # A word that differs from the expected value returns at once, unwoken.
+        self.assertFalse(_futex.wait(address, 0, 30.0))
+
+    def test_unavailable_means_no_address_and_no_wake(self) -> None:
+        hook = mmap.mmap(-1, mmap.PAGESIZE)
+        self.addCleanup(hook.close)
+        with mock.patch.object(_futex, "AVAILABLE", False):
+            self.assertIsNone(_futex.word_address(hook))
+            self.assertFalse(_futex.wait(0, 0, 0.01))
+            _futex.wake(None)
+
+
+@needs_futex
+@needs_ofd_locks
+class WakeUpTest(TempDirTestCase):
+    def test_python_giver_wakes_a_python_waiter(self) -> None:
+        prefix = self.new_prefix()
+        sm = self.create(prefix, 16, timeout=30)
+        peer = self.spawn("answer_after", prefix, 3, 0.1)
+        calls = FutexCalls()
+        with calls.patch(bound=3600.0):
+            for i in range(3):
+                sm.write_int32(0, 10 * i)
+                sm.give_control()  # the peer holds control 0.1 s, then wakes us
+                self.assertEqual(sm.read_int32(0)[0], 10 * i + 1)
+        self.expect_line(peer, "JOINED")
+        self.assertIn(True, calls.results, "a futex wait ended by the peer's wake")
+        sm.close()
+        self.expect_line(peer, "RESULT PeerClosedError")
+        self.finish(peer)
+
+    def test_close_and_death_wake_a_waiter(self) -> None:
+        endings = {
+            "close": pusm.PeerClosedError,
+            "implicit close while holding control": pusm.PeerClosedError,
+            "lock released (as by the kernel at death)": pusm.PeerDiedError,
+        }
+        for ending, expected in endings.items():
+            with self.subTest(ending=ending):
+                prefix = self.new_prefix()
+                a, b = self.pair(prefix, 8)
+                a.give_control(wait=False)
+                calls = FutexCalls()
+
+                def end() -> None:
+                    wait_for(lambda: calls.entered > 0)  # a is asleep on the futex
+                    if ending == "close":
+                        b.close()
+                    elif ending.startswith("implicit"):
+                        b._close(delete=False, implicit=True)
+                    else:
+                        b._abandon()
+
+                with calls.patch(bound=3600.0):
+                    thread, errors = in_thread(end)
+                    with self.assertRaises(expected):
+                        a.wait_unblocked()
+                    thread.join()
+                self.assertEqual(errors, [])
+                self.assertEqual(calls.results, [True], "one wait, ended by the wake")
+
+    def test_a_locked_peer_that_never_wakes_is_still_noticed(self) -> None:
+        """Within the 50 ms bound of each futex wait (a pusm peer always wakes;
+        this checks the bound itself)."""
+        prefix = self.new_prefix()
+        sm = self.create(prefix, 8, timeout=30)
+        sm.give_control(wait=False)
+        calls = FutexCalls()
+        with calls.patch():
+            thread, errors = in_thread(lambda: self._silent_giver(prefix, lock=True))
+            sm.wait_unblocked()
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertIn(False, calls.results, "futex waits that timed out")
+        self.assertEqual(sm.read_int32(0)[0], 7)
+
+    def test_original_style_giver_is_noticed_without_futex_waits(self) -> None:
+        """No liveness lock (an original package): today's backoff, no futex sleep."""
+        prefix = self.new_prefix()
+        sm = self.create(prefix, 8, timeout=30)
+        sm.give_control(wait=False)
+        calls = FutexCalls()
+        with calls.patch(bound=3600.0):
+            thread, errors = in_thread(lambda: self._silent_giver(prefix, lock=False))
+            sm.wait_unblocked()
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(calls.results, [])
+        self.assertEqual(sm.read_int32(0)[0], 7)
+
+    def _silent_giver(self, prefix: str, lock: bool) -> None:
+        """A unity-role peer writing with plain mmap stores, never calling FUTEX_WAKE."""
+        fd = os.open(self.path(prefix), os.O_RDWR)
+        try:
+            if lock:
+                self.assertTrue(_lock.take(fd, 13))
+            with mmap.mmap(fd, 15) as hook, open(self.path(prefix + "_"), "r+b") as data:
+                time.sleep(0.2)  # the waiter goes to sleep meanwhile
+                data.write(b"\x07\x00\x00\x00")
+                data.flush()
+                hook[13] = 0
+                hook[12] = 1
+                time.sleep(0.05)
+        finally:
+            os.close(fd)
+
+    def test_without_futexes_pusm_peers_still_talk(self) -> None:
+        prefix = self.new_prefix()
+        with mock.patch.object(_futex, "AVAILABLE", False):
+            a, b = self.pair(prefix, 8)
+            for i in range(20):
+                a.write_int32(0, i)
+                a.give_control(wait=False)
+                self.assertEqual(b.read_int32(0)[0], i)
+                b.give_control(wait=False)
+
+    def test_rust_giver_wakes_a_python_waiter(self) -> None:
+        """The Rust echo peer (examples/src/bin/echo.rs) answers resize requests."""
+        echo = os.environ.get("PUSM_ECHO_BIN") or shutil.which("pusm-echo")
+        if not echo or not os.path.exists(echo):
+            message = "the Rust echo binary (set PUSM_ECHO_BIN) is not available"
+            if os.environ.get("PUSM_REQUIRE_ALL"):
+                self.fail(message + " and PUSM_REQUIRE_ALL is set")
+            self.skipTest(message)
+        prefix = self.new_prefix()
+        sm = self.create(prefix, 64, timeout=30)
+        env = dict(os.environ, TMPDIR=self.tmp)
+        proc = subprocess.Popen(
+            [echo, "--prefix", prefix, "--role", "unity", "--timeout", "30"],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.kill)
+        calls = FutexCalls()
+        # No spin phase: every wait goes to the futex once the peer's lock is seen,
+        # and only the Rust giver's FUTEX_WAKE ends it before the timeout.
+        with calls.patch(bound=3600.0), mock.patch.object(_wait, "SPIN_PHASE", 0.0):
+            for capacity in (128, 256, 512, 1024):
+                sm.write_int32(0, 2)  # RESIZE
+                sm.write_int32(4, capacity)
+                sm.give_control()
+                self.assertEqual((sm.read_int32(0)[0], sm.capacity), (0, capacity))
+        self.assertIn(True, calls.results, "a futex wait ended by the Rust peer's wake")
+        sm.close()
+        _, stderr = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 0, stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
