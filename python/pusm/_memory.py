@@ -136,6 +136,7 @@ class SharedMemory(Access):
         "_open",
         "_timeout",
         "_spin",
+        "_per_yield",
         "_peer_seen_alive",
         "_pid",
     )
@@ -179,6 +180,7 @@ class SharedMemory(Access):
         self._own = _ROLE_OFFSETS[role]
         self._peer = _ROLE_OFFSETS[_PEER_ROLE[role]]
         self._spin = _wait.check_strategy(wait_strategy)
+        self._per_yield = _wait.spins_per_yield()
         self._timeout = _check_timeout(timeout)
         self._dir = _files.ensure_dir()
         self._hook_path = os.path.join(self._dir, prefix)
@@ -462,7 +464,14 @@ class SharedMemory(Access):
         own = self._own
         if not h[own] and not h[OFF_CLOSED]:
             status = _wait.wait_for_flag(
-                h, own, OFF_CLOSED, deadline, self._spin, self._peer_state, self._futex_addr
+                h,
+                own,
+                OFF_CLOSED,
+                deadline,
+                self._spin,
+                self._peer_state,
+                self._futex_addr,
+                self._per_yield,
             )
             if status == _wait.TIMED_OUT:
                 self._fail(

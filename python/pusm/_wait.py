@@ -54,6 +54,21 @@ _yield = getattr(os, "sched_yield", lambda: time.sleep(0))
 SPINS_PER_YIELD = 32
 
 
+def spins_per_yield() -> int:
+    """Spin checks between two offers of the CPU for this process, asked at open.
+
+    A process that may run on one CPU only (``taskset``, a one-CPU cgroup) offers the
+    CPU on every check: a peer sharing that CPU cannot answer while it spins. The spin
+    phase lasts as long as ever (the Rust giver's quiet-handback rule relies on it).
+    """
+    affinity = getattr(os, "sched_getaffinity", None)
+    try:
+        cpus = len(affinity(0)) if affinity is not None else os.cpu_count()
+    except OSError:
+        cpus = None
+    return 1 if cpus == 1 else SPINS_PER_YIELD
+
+
 def check_strategy(strategy: object) -> bool:
     """Validate a wait strategy name; return True for ``spin``."""
     if strategy not in WAIT_STRATEGIES:
@@ -67,13 +82,14 @@ def check_strategy(strategy: object) -> bool:
 class Backoff:
     """The pause between two checks of a condition, growing with the time waited."""
 
-    __slots__ = ("_start", "_delay", "_spin", "_spins")
+    __slots__ = ("_start", "_delay", "_spin", "_spins", "_per_yield")
 
-    def __init__(self, spin: bool = False) -> None:
+    def __init__(self, spin: bool = False, per_yield: int = SPINS_PER_YIELD) -> None:
         self._start = _perf_counter()
         self._delay = FIRST_SLEEP
         self._spin = spin
         self._spins = 0
+        self._per_yield = per_yield
 
     def spinning(self, now: float) -> bool:
         """True during the initial spin phase (always, for the ``spin`` strategy)."""
@@ -86,7 +102,7 @@ class Backoff:
         if elapsed < SPIN_PHASE:
             # A peer on this same CPU cannot answer while we spin: let it run.
             self._spins += 1
-            if self._spins % SPINS_PER_YIELD == 0:
+            if self._spins % self._per_yield == 0:
                 _yield()
             return
         if elapsed < YIELD_PHASE:
@@ -107,6 +123,7 @@ def wait_for_flag(
     spin: bool,
     peer_state: Callable[[], int],
     futex_addr: Optional[int] = None,
+    per_yield: int = SPINS_PER_YIELD,
 ) -> int:
     """Wait until ``hook[own]`` or ``hook[closed]`` is non-zero.
 
@@ -115,7 +132,7 @@ def wait_for_flag(
     wait). ``futex_addr`` is the address of the hook's futex word (None: no futex).
     """
     h = hook  # indexing the mmap reads the shared byte
-    backoff = Backoff(spin)
+    backoff = Backoff(spin, per_yield)
     next_probe = _perf_counter() + PROBE_INTERVAL
     # Probed lazily: a quick handoff must not pay for a lock query.
     pusm_peer = None  # type: Optional[bool]

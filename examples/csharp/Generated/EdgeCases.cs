@@ -709,15 +709,17 @@ namespace EdgeCases
                 EdgeCasesWire.Count(EdgeCasesWire.GetInt32(run, bytes + 5), "Keywords.String", offset + bytes + 5);
             offset += bytes + 9;
             int bytes2 = length3;
-            run = EdgeCasesWire.Fetch(sm, offset, bytes2 + 21, pooled);
+            run = EdgeCasesWire.Fetch(sm, offset, bytes2, pooled);
             this.String = EdgeCasesWire.GetBytes(run, 0, length3, this.String);
-            this.Namespace = EdgeCasesWire.GetInt32(run, bytes2);
-            this.Read_ = EdgeCasesWire.GetInt32(run, bytes2 + 4);
-            this.Write_ = EdgeCasesWire.GetBool(run, bytes2 + 8);
-            this.EncodedLen = EdgeCasesWire.GetInt32(run, bytes2 + 9);
-            this.Fingerprint_ = EdgeCasesWire.GetInt32(run, bytes2 + 13);
-            this.Keywords_ = EdgeCasesWire.GetInt32(run, bytes2 + 17);
-            offset += bytes2 + 21;
+            offset += bytes2;
+            run = EdgeCasesWire.Fetch(sm, offset, 21, pooled);
+            this.Namespace = EdgeCasesWire.GetInt32(run, 0);
+            this.Read_ = EdgeCasesWire.GetInt32(run, 4);
+            this.Write_ = EdgeCasesWire.GetBool(run, 8);
+            this.EncodedLen = EdgeCasesWire.GetInt32(run, 9);
+            this.Fingerprint_ = EdgeCasesWire.GetInt32(run, 13);
+            this.Keywords_ = EdgeCasesWire.GetInt32(run, 17);
+            offset += 21;
             return offset;
         }
     }
@@ -1306,10 +1308,16 @@ namespace EdgeCases
         }
 
         /// <summary>The <paramref name="length"/> bytes at index <paramref name="at"/> of <paramref name="run"/>,
-        /// in <paramref name="existing"/> when it has that length.</summary>
+        /// in <paramref name="existing"/> when it has that length. A run that is exactly these bytes, read
+        /// by ReadBytes rather than into this thread's buffer, is the value itself: no second copy.</summary>
         internal static byte[] GetBytes(byte[] run, int at, int length, byte[] existing)
         {
-            if (existing == null || existing.Length != length)
+            bool fits = existing != null && existing.Length == length;
+            if (!fits && at == 0 && run.Length == length && run != _scratch)
+            {
+                return run;
+            }
+            if (!fits)
             {
                 existing = new byte[length];
             }

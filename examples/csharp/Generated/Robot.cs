@@ -312,10 +312,11 @@ namespace Robot
             int length3 = RobotWire.Count(RobotWire.GetInt32(run, bytes2), "Observation.Camera", offset + bytes2);
             offset += bytes2 + 4;
             int bytes3 = length3;
-            run = RobotWire.Fetch(sm, offset, bytes3 + 1, pooled);
+            run = RobotWire.Fetch(sm, offset, bytes3, pooled);
             this.Camera = RobotWire.GetBytes(run, 0, length3, this.Camera);
-            bool present = RobotWire.GetBool(run, bytes3);
-            offset += bytes3 + 1;
+            offset += bytes3;
+            bool present = sm.ReadBool(offset).Item1;
+            offset += 1;
             int bytes4 = (present ? 12 : 0);
             run = RobotWire.Fetch(sm, offset, bytes4 + 8, pooled);
             if (present)
@@ -901,10 +902,16 @@ namespace Robot
         }
 
         /// <summary>The <paramref name="length"/> bytes at index <paramref name="at"/> of <paramref name="run"/>,
-        /// in <paramref name="existing"/> when it has that length.</summary>
+        /// in <paramref name="existing"/> when it has that length. A run that is exactly these bytes, read
+        /// by ReadBytes rather than into this thread's buffer, is the value itself: no second copy.</summary>
         internal static byte[] GetBytes(byte[] run, int at, int length, byte[] existing)
         {
-            if (existing == null || existing.Length != length)
+            bool fits = existing != null && existing.Length == length;
+            if (!fits && at == 0 && run.Length == length && run != _scratch)
+            {
+                return run;
+            }
+            if (!fits)
             {
                 existing = new byte[length];
             }

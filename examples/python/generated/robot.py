@@ -166,10 +166,11 @@ class Observation:
         if length_2 < 0:
             raise _rt.negative_length(length_2, "Observation.camera", offset + size)
         offset = end
-        size = length_2
-        data, end = memory.read_bytes(offset, size + 1)
-        camera = data[:size]
-        values_4 = _BOOL.unpack_from(data, size)
+        data, end = memory.read_bytes(offset, length_2)
+        camera = data
+        offset = end
+        data, end = memory.read_bytes(offset, 1)
+        values_4 = _BOOL.unpack_from(data, 0)
         present = values_4[0]
         offset = end
         size = 12 if present else 0

@@ -7,6 +7,7 @@ use super::types::{
     Body, Element, Fixed, Path, PathStep, Prefix, PrefixKind, Run, RunItem, Scalar, Step, VarKind,
     VarPart,
 };
+use super::{inlined, INLINE_LEAVES};
 
 /// Plans a value of `ty` at the root of a body: its steps in wire order.
 pub(super) fn plan_value(schema: &Schema, ty: &TypeRef) -> Body {
@@ -22,9 +23,54 @@ pub(super) fn plan_value(schema: &Schema, ty: &TypeRef) -> Body {
     }
 }
 
+/// How many leaves `ty` has once inlined, up to `INLINE_LEAVES + 1` (the
+/// count stops there, so it costs O(bound) whatever the nesting). A primitive,
+/// an enum, a string, bytes, a list, an optional and a struct without fields
+/// count 1; an array counts as its element (it stays one node); a struct as
+/// the sum of its fields.
+pub(super) fn leaves(schema: &Schema, ty: &TypeRef) -> usize {
+    fn count(schema: &Schema, ty: &TypeRef, budget: usize) -> usize {
+        match ty {
+            TypeRef::Array(element, _) => count(schema, element, budget),
+            TypeRef::Named(id) => match schema.item(*id) {
+                Item::Struct(def) if !def.fields.is_empty() => {
+                    let mut total = 0;
+                    for field in &def.fields {
+                        total += count(schema, &field.ty, budget - total);
+                        if total > budget {
+                            break;
+                        }
+                    }
+                    total
+                }
+                _ => 1,
+            },
+            _ => 1,
+        }
+    }
+    count(schema, ty, INLINE_LEAVES).min(INLINE_LEAVES + 1)
+}
+
 /// The layout of a fixed-size value of `ty` at `offset`, or `None` when `ty`
 /// is not fixed-size (sizes come from pusm-layout through [`Schema::fixed_size`]).
+/// A struct with more than [`INLINE_LEAVES`] leaves is a [`Fixed::Nested`].
 pub(super) fn fixed(schema: &Schema, ty: &TypeRef, offset: usize) -> Option<Fixed> {
+    if let TypeRef::Named(id) = ty {
+        if matches!(schema.item(*id), Item::Struct(_)) && !inlined(schema, ty) {
+            let size = schema.fixed_size(ty)?;
+            return Some(Fixed::Nested {
+                offset,
+                ty: *id,
+                size,
+            });
+        }
+    }
+    fixed_expanded(schema, ty, offset)
+}
+
+/// As [`fixed`], but a struct is always expanded one level: the layout of
+/// its own fields (each planned by [`fixed`]).
+pub(super) fn fixed_expanded(schema: &Schema, ty: &TypeRef, offset: usize) -> Option<Fixed> {
     let scalar = |scalar| Some(Fixed::Scalar { offset, scalar });
     match ty {
         TypeRef::Bool => scalar(Scalar::Bool),
@@ -90,6 +136,13 @@ impl Planner<'_> {
             return;
         }
         match ty {
+            TypeRef::Named(id) if !path.0.is_empty() && !inlined(self.schema, ty) => {
+                self.close_run();
+                self.steps.push(Step::Var(VarPart {
+                    path,
+                    kind: VarKind::Nested(*id),
+                }));
+            }
             TypeRef::Named(id) => {
                 if let Item::Struct(def) = self.schema.item(*id) {
                     for (index, field) in def.fields.iter().enumerate() {

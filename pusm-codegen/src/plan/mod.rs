@@ -14,6 +14,17 @@
 //! planning never does work per array element. [`Body::read_groups`] says
 //! which steps a reader reads with one memory call.
 //!
+//! Nested structs are inlined (fixed-size) or looked through (variable-size)
+//! only when small: at most [`INLINE_LEAVES`] leaves once expanded (see
+//! `leaves` in the builder: a primitive, enum, string, bytes, list,
+//! optional or empty struct counts 1, an array as its element). A larger
+//! nested struct is one node instead, written and read by its own type's
+//! codec: [`Fixed::Nested`] inside a run (the run's size covers its bytes, so
+//! the run is still one block and one memory call) or [`VarKind::Nested`] as a
+//! variable part. So a plan, and the code rendered from it, grows with the
+//! number of types and fields, never with the number of leaves after
+//! expansion (which doubles with each level of `struct U { a: V; b: V; }`).
+//!
 //! Sizes come from pusm-layout ([`Schema::fixed_size`]), the one place the
 //! size rules live.
 //!
@@ -51,6 +62,19 @@ pub use types::{
     Body, Element, Fixed, FlatItem, Path, PathStep, PayloadSize, Prefix, PrefixKind, ReadGroup,
     Run, RunItem, Scalar, Step, VarKind, VarPart,
 };
+
+/// The most leaves a nested struct may have and still be inlined into the
+/// enclosing run (fixed-size) or looked through (variable-size); see the
+/// module documentation.
+pub const INLINE_LEAVES: usize = 16;
+
+/// Whether a struct of type `ty` nested in another is inlined or looked
+/// through (at most [`INLINE_LEAVES`] leaves), rather than a
+/// [`Fixed::Nested`] or [`VarKind::Nested`] node.
+#[must_use]
+pub fn inlined(schema: &Schema, ty: &TypeRef) -> bool {
+    build::leaves(schema, ty) <= INLINE_LEAVES
+}
 
 /// The plan of one struct type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,10 +125,11 @@ pub fn plan_value(schema: &Schema, ty: &TypeRef) -> Body {
 }
 
 /// The fixed-size layout of `ty` at `offset`, or `None` when `ty` is not
-/// fixed-size.
+/// fixed-size. A struct is expanded one level (its own fields), whatever its
+/// size; its fields follow the inlining rule.
 #[must_use]
 pub fn plan_fixed(schema: &Schema, ty: &TypeRef, offset: usize) -> Option<Fixed> {
-    build::fixed(schema, ty, offset)
+    build::fixed_expanded(schema, ty, offset)
 }
 
 impl Body {
@@ -120,8 +145,12 @@ impl Body {
                     index += 1;
                 }
                 Step::Var(part) if part.payload().is_some() => {
-                    let run = matches!(self.steps.get(index + 1), Some(Step::Run(_)))
-                        .then_some(index + 1);
+                    // Raw bytes are read alone, so the reader's buffer is the
+                    // value itself: sharing the call with the next run would
+                    // mean copying a payload of any size out of it again.
+                    let run = (part.kind != VarKind::Bytes
+                        && matches!(self.steps.get(index + 1), Some(Step::Run(_))))
+                    .then_some(index + 1);
                     groups.push(ReadGroup::Payload { var: index, run });
                     index += 1 + usize::from(run.is_some());
                 }
@@ -191,6 +220,12 @@ pub fn flatten<'a>(value: &'a Fixed, path: Path, out: &mut Vec<FlatItem<'a>>) {
                 flatten(field, build::child(&path, *ty, index), out);
             }
         }
+        Fixed::Nested { offset, ty, size } => out.push(FlatItem::Nested {
+            offset: *offset,
+            ty: *ty,
+            size: *size,
+            path,
+        }),
         Fixed::Repeat {
             offset,
             count,
@@ -213,18 +248,19 @@ impl Fixed {
         match self {
             Fixed::Scalar { offset, .. }
             | Fixed::Struct { offset, .. }
+            | Fixed::Nested { offset, .. }
             | Fixed::Repeat { offset, .. } => *offset,
         }
     }
 
-    /// Whether the value contains no [`Fixed::Repeat`] (it flattens to
-    /// leaves only).
+    /// Whether the value contains no [`Fixed::Repeat`] nor [`Fixed::Nested`]
+    /// (it flattens to leaves only).
     #[must_use]
     pub fn is_flat(&self) -> bool {
         match self {
             Fixed::Scalar { .. } => true,
             Fixed::Struct { fields, .. } => fields.iter().all(Fixed::is_flat),
-            Fixed::Repeat { .. } => false,
+            Fixed::Repeat { .. } | Fixed::Nested { .. } => false,
         }
     }
 }
@@ -265,14 +301,15 @@ impl VarPart {
             VarKind::Optional(Element::Fixed { size, .. }) => Some(PayloadSize::IfPresent(*size)),
             VarKind::List(Element::Var(_))
             | VarKind::Optional(Element::Var(_))
-            | VarKind::Array { .. } => None,
+            | VarKind::Array { .. }
+            | VarKind::Nested(_) => None,
         }
     }
 
     /// Whether a prefix in the run before gives this part's length, count or
-    /// flag (every kind but [`VarKind::Array`]).
+    /// flag (every kind but [`VarKind::Array`] and [`VarKind::Nested`]).
     #[must_use]
     pub fn has_prefix(&self) -> bool {
-        !matches!(self.kind, VarKind::Array { .. })
+        !matches!(self.kind, VarKind::Array { .. } | VarKind::Nested(_))
     }
 }

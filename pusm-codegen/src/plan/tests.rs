@@ -46,7 +46,7 @@ fn leaves(run: &Run) -> Vec<(usize, Option<Scalar>)> {
         .iter()
         .map(|item| match item {
             FlatItem::Leaf { offset, scalar, .. } => (*offset, Some(*scalar)),
-            FlatItem::Repeat { offset, .. } => (*offset, None),
+            FlatItem::Repeat { offset, .. } | FlatItem::Nested { offset, .. } => (*offset, None),
             FlatItem::Prefix(prefix) => (prefix.offset, None),
         })
         .collect()
@@ -139,6 +139,27 @@ fn lengths_and_flags_fold_into_the_run_before_them() {
     );
     assert_eq!(var(&body, 1).payload(), Some(PayloadSize::Length));
     assert_eq!(var(&body, 3).payload(), Some(PayloadSize::IfPresent(4)));
+}
+
+#[test]
+fn raw_bytes_are_read_alone_so_the_read_is_the_value() {
+    let schema = load("struct M { a: int32; b: bytes; tail: bool; s: string; end: int32; }\n");
+    let body = plan_of(&schema, "M").body;
+    // [a, len(b)] b [tail, len(s)] s [end]: the bytes take a call of their
+    // own, the string still shares one with the run after it.
+    assert_eq!(var(&body, 1).kind, VarKind::Bytes);
+    assert_eq!(
+        body.read_groups(),
+        [
+            ReadGroup::Run(0),
+            ReadGroup::Payload { var: 1, run: None },
+            ReadGroup::Run(2),
+            ReadGroup::Payload {
+                var: 3,
+                run: Some(4)
+            },
+        ]
+    );
 }
 
 #[test]
@@ -332,4 +353,136 @@ fn empty_structs_and_values_of_no_bytes() {
         }
     ));
     assert_eq!(first.prefix().map(|p| p.offset), Some(0));
+}
+
+/// `struct U0 { a: U1; b: U1; } ... struct U{n} { last }`: 2^n leaves once expanded.
+fn doubling_chain(levels: usize, last: &str) -> String {
+    let mut text = String::new();
+    for level in 0..levels {
+        let next = level + 1;
+        text.push_str(&format!("struct U{level} {{ a: U{next}; b: U{next}; }}\n"));
+    }
+    text.push_str(&format!("struct U{levels} {{ {last}; }}\n"));
+    text
+}
+
+#[test]
+fn large_fixed_structs_are_nested_nodes_small_ones_inlined() {
+    let schema = load(&doubling_chain(14, "x: int32"));
+    // U10 has 16 leaves: its fields (U11, 8 leaves each) are inlined.
+    let u10 = plan_of(&schema, "U10");
+    let run10 = run(&u10.body, 0);
+    assert_eq!(run10.flat().len(), 16);
+    assert!(run10
+        .flat()
+        .iter()
+        .all(|item| matches!(item, FlatItem::Leaf { .. })));
+    // U8's fields (U9, 32 leaves each) are too large: two nested nodes.
+    let u8_ = plan_of(&schema, "U8");
+    assert_eq!(u8_.fixed_size, Some(256));
+    assert_eq!(u8_.body.steps.len(), 1);
+    let run8 = run(&u8_.body, 0);
+    assert_eq!(run8.size, 256, "the run still covers the nested bytes");
+    let u9 = schema.files[0]
+        .items
+        .iter()
+        .position(|item| item.name() == "U9");
+    let u9 = TypeId {
+        file: FileId(0),
+        index: u9.unwrap_or_default(),
+    };
+    let values: Vec<&Fixed> = run8
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            RunItem::Value { value, .. } => Some(value),
+            RunItem::Prefix(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        values,
+        [
+            &Fixed::Nested {
+                offset: 0,
+                ty: u9,
+                size: 128
+            },
+            &Fixed::Nested {
+                offset: 128,
+                ty: u9,
+                size: 128
+            },
+        ]
+    );
+    // The root's plan is as small as any level's.
+    let u0 = plan_of(&schema, "U0");
+    assert_eq!(u0.fixed_size, Some(4 << 14));
+    assert_eq!(run(&u0.body, 0).flat().len(), 2);
+    // plan_fixed expands the type itself one level, whatever its size.
+    let whole = TypeRef::Named(u8_.ty);
+    let Some(Fixed::Struct { fields, .. }) = plan_fixed(&schema, &whole, 0) else {
+        panic!("U8 is a fixed struct")
+    };
+    assert!(fields
+        .iter()
+        .all(|field| matches!(field, Fixed::Nested { .. })));
+    assert!(!inlined(&schema, &whole));
+    assert!(!inlined(&schema, &TypeRef::Named(u9)));
+    let small = TypeRef::Named(TypeId {
+        file: FileId(0),
+        index: 10,
+    });
+    assert!(inlined(&schema, &small));
+}
+
+#[test]
+fn large_variable_structs_are_nested_parts_read_alone() {
+    let schema = load(&doubling_chain(14, "s: string"));
+    // U11's fields (U12: 4 strings) are looked through: 8 strings.
+    let u11 = plan_of(&schema, "U11");
+    let strings = u11
+        .body
+        .steps
+        .iter()
+        .filter(|step| matches!(step, Step::Var(part) if part.kind == VarKind::String))
+        .count();
+    assert_eq!(strings, 8);
+    // U0's fields are called through their own codec, without prefixes.
+    let u0 = plan_of(&schema, "U0");
+    assert_eq!(u0.body.steps.len(), 2);
+    let u1 = TypeId {
+        file: FileId(0),
+        index: 1,
+    };
+    for (index, field) in [0, 1].into_iter().enumerate() {
+        let part = var(&u0.body, index);
+        assert_eq!(part.kind, VarKind::Nested(u1));
+        assert!(!part.has_prefix());
+        assert_eq!(part.payload(), None);
+        assert_eq!(
+            part.path,
+            Path(vec![PathStep {
+                owner: TypeId {
+                    file: FileId(0),
+                    index: 0
+                },
+                field
+            }])
+        );
+    }
+    assert_eq!(
+        u0.body.read_groups(),
+        [ReadGroup::Var(0), ReadGroup::Var(1)]
+    );
+}
+
+#[test]
+fn leaf_counting_stops_at_the_bound() {
+    // 2^14 leaves once expanded; the count says only "more than the bound".
+    let schema = load(&doubling_chain(14, "x: int32"));
+    let root = TypeRef::Named(TypeId {
+        file: FileId(0),
+        index: 0,
+    });
+    assert_eq!(build::leaves(&schema, &root), INLINE_LEAVES + 1);
 }

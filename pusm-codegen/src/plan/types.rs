@@ -103,6 +103,19 @@ pub enum Fixed {
         /// (field `i` of the schema is `fields[i]`).
         fields: Vec<Fixed>,
     },
+    /// A fixed-size struct too large to inline (see [`INLINE_LEAVES`]): its
+    /// `size` bytes at `offset` are written and read by the struct type's
+    /// own codec. The run's size covers them, so the run is still one block.
+    ///
+    /// [`INLINE_LEAVES`]: super::INLINE_LEAVES
+    Nested {
+        /// Offset of the struct's first byte.
+        offset: usize,
+        /// The struct type.
+        ty: TypeId,
+        /// Its encoded size in bytes.
+        size: usize,
+    },
     /// A fixed array `[T; count]` of fixed-size elements: element `i` is at
     /// `offset + i * stride`.
     Repeat {
@@ -160,6 +173,12 @@ pub enum VarKind {
         /// The element's steps (paths from the element).
         element: Body,
     },
+    /// A variable-size struct too large to look through (see
+    /// [`INLINE_LEAVES`]), written and read by its own type's codec. No
+    /// prefix; a reader reads it with its own memory calls.
+    ///
+    /// [`INLINE_LEAVES`]: super::INLINE_LEAVES
+    Nested(TypeId),
 }
 
 /// The element of a list, or the value of an optional.
@@ -204,7 +223,9 @@ pub enum ReadGroup {
     Run(usize),
     /// The variable part at step `var`, whose byte size is known from its
     /// prefix ([`VarPart::payload`]), read together with the run at step
-    /// `run` (the next step) when there is one.
+    /// `run` (the next step) when there is one. Raw bytes are always read
+    /// alone (`run` is `None`): the bytes read are then the value, with no
+    /// second copy.
     Payload {
         /// Step index of the variable part.
         var: usize,
@@ -250,6 +271,18 @@ pub enum FlatItem<'a> {
         stride: usize,
         /// The element (offsets relative to the element).
         element: &'a Fixed,
+        /// Its full path from the root of the body.
+        path: Path,
+    },
+    /// A nested struct at `offset` (within the run), written and read by its
+    /// own type's codec.
+    Nested {
+        /// Offset within the run of its first byte.
+        offset: usize,
+        /// The struct type.
+        ty: TypeId,
+        /// Its size in bytes.
+        size: usize,
         /// Its full path from the root of the body.
         path: Path,
     },

@@ -53,7 +53,7 @@ assert end == observation.encoded_len() == 25 + 4 * 100_000 + 48 + 4 + 4 + 64 + 
 assert memory.calls == 1
 memory.calls = 0
 back, back_end = robot.Observation.read(memory, 0)
-assert back_end == end and back == observation and memory.calls == 5
+assert back_end == end and back == observation and memory.calls == 6
 assert isinstance(back.rays, numpy.ndarray) and back.rays.dtype == numpy.dtype("<f4")
 assert not back.rays.flags.writeable and back.camera.dtype == numpy.uint8
 

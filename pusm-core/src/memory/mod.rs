@@ -98,6 +98,8 @@ pub struct SharedMemory {
     role: Role,
     timeout: Option<Duration>,
     wait_strategy: WaitStrategy,
+    /// [`wait::alone_on_one_cpu`] when this side was opened.
+    one_cpu: bool,
     hook: Hook,
     data: DataFile,
     peer: PeerWatch,
@@ -242,6 +244,7 @@ impl SharedMemory {
             role: options.role,
             timeout: options.timeout,
             wait_strategy: options.wait_strategy,
+            one_cpu: wait::alone_on_one_cpu(),
             hook,
             data,
             peer: PeerWatch::default(),
@@ -333,7 +336,7 @@ impl SharedMemory {
     }
 
     fn wait_for_turn(&mut self) -> Result<()> {
-        let mut backoff = Backoff::new(self.wait_strategy);
+        let mut backoff = Backoff::new(self.wait_strategy, self.one_cpu);
         let own_flag = 8 * (self.role.flag_offset() - hook::WAKE_WORD_OFFSET);
         loop {
             // Decide from one reading of the flags, and sleep on that same

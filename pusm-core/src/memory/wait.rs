@@ -41,18 +41,31 @@ pub(crate) const QUIET_HANDBACK: Duration = Duration::from_micros(40);
 /// Spins between two looks at the clock.
 const SPINS_PER_CHECKPOINT: u32 = 256;
 
+/// True when this process may run on one CPU only (pinned with `taskset`,
+/// or a one-CPU cgroup): then the peer, if it shares that CPU, cannot answer
+/// while this side spins, so every spin offers the CPU instead of every few
+/// hundred. The spin phase lasts as long as ever, which the quiet-handback
+/// rule above relies on.
+pub(crate) fn alone_on_one_cpu() -> bool {
+    std::thread::available_parallelism().is_ok_and(|cpus| cpus.get() == 1)
+}
+
 /// The state of one wait: which phase it is in and when to look at the clock.
 pub(crate) struct Backoff {
     strategy: WaitStrategy,
+    yield_every_spin: bool,
     started: Instant,
     spins: u32,
     sleep: Duration,
 }
 
 impl Backoff {
-    pub(crate) fn new(strategy: WaitStrategy) -> Self {
+    /// A wait starting now; `one_cpu` is [`alone_on_one_cpu`], asked once
+    /// when the memory is opened (it costs a system call).
+    pub(crate) fn new(strategy: WaitStrategy, one_cpu: bool) -> Self {
         Backoff {
             strategy,
+            yield_every_spin: one_cpu,
             started: Instant::now(),
             // The first checkpoint (clock, timeout, liveness) comes after a few
             // hundred spins: a quick handoff never pays for one.
@@ -85,7 +98,7 @@ impl Backoff {
         };
         if spinning {
             self.spins = self.spins.wrapping_add(1);
-            if self.spins % SPINS_PER_CHECKPOINT == 0 {
+            if self.yield_every_spin || self.spins % SPINS_PER_CHECKPOINT == 0 {
                 // Let the peer run if it shares this CPU: spinning through its
                 // time slice would cost a whole spin phase per handoff.
                 std::thread::yield_now();

@@ -130,7 +130,33 @@ pub fn accepted() -> Vec<Case> {
                 "namespace fx8;\nstruct Big { grid: [[int32; 65536]; 16]; after: bool; }\n".to_owned(),
             )],
         ),
+        case(
+            "fixed structs doubling past the inlining bound",
+            2,
+            &[("doubling.pusm", doubling("fx9", "x: int32; mode: Mode; on: bool"))],
+        ),
+        case(
+            "variable structs doubling past the inlining bound",
+            2,
+            &[("doubling.pusm", doubling("fx10", "s: string; n: [int32]"))],
+        ),
     ]
+}
+
+/// `struct U0 { a: U1; b: U1; }` down to `U6 { last }`, and a holder using
+/// the large ones in a run, an array, a list and an optional: 64 times
+/// `last` once expanded, so the plan calls the nested types' codecs.
+fn doubling(namespace: &str, last: &str) -> String {
+    let mut text = format!("namespace {namespace};\nenum Mode {{ Off = 0, On = 3 }}\n");
+    for level in 0..6 {
+        let next = level + 1;
+        text.push_str(&format!("struct U{level} {{ a: U{next}; b: U{next}; }}\n"));
+    }
+    text.push_str(&format!("struct U6 {{ {last}; }}\n"));
+    text.push_str(
+        "struct Holder { id: int32; big: U1; pair: [U2; 2]; many: [U1]; maybe: U0?; end: bool; }\n",
+    );
+    text
 }
 
 /// Schemas the loader must refuse, each with a diagnostic: a type larger

@@ -141,6 +141,41 @@ impl FileEmitter<'_> {
         });
     }
 
+    /// `DecodeRun`, for a fixed-size struct too large to inline
+    /// ([`Fixed::Nested`]): decodes this instance from `run` at `at`, bytes
+    /// an enclosing message already fetched (`offset` is the memory offset of
+    /// `run[0]`, for error messages).
+    pub(super) fn decode_run_method(
+        &self,
+        w: &mut Writer,
+        ty: pusm_schema::TypeId,
+        members: &BTreeSet<String>,
+    ) {
+        let Some(Fixed::Struct { fields, .. }) =
+            crate::plan::plan_fixed(self.schema, &TypeRef::Named(ty), 0)
+        else {
+            return;
+        };
+        let wire = self.wire_ref(members);
+        let ctx = Ctx {
+            wire: &wire,
+            members,
+        };
+        w.blank();
+        summary_raw(w, &["Decodes this instance from <paramref name=\"run\"/> at <paramref name=\"at\"/>: bytes an enclosing message fetched."]);
+        w.line("internal void DecodeRun(byte[] run, int at, int offset)");
+        let mut temps = Temps::new(&self.type_names);
+        let name = self.schema.item(ty).name();
+        self.block(w, |w| {
+            for (index, field) in fields.iter().enumerate() {
+                let member = self.member(ty, index);
+                let target = format!("this.{member}");
+                let place = format!("{name}.{member}");
+                self.decode_fixed(w, field, &target, "at", &place, &ctx, &mut temps);
+            }
+        });
+    }
+
     /// Makes sure the nested objects `body` reads into exist.
     fn ensure_intermediates(&self, w: &mut Writer, body: &Body, root: Root<'_>, ctx: &Ctx<'_>) {
         for (path, id) in self.intermediates(body) {
@@ -552,6 +587,10 @@ impl FileEmitter<'_> {
                     self.decode_body(w, element, element_root, ctx, temps)
                 });
             }
+            (VarKind::Nested(id), _) => {
+                self.ensure(w, &expr, &TypeRef::Named(*id), ctx);
+                w.line(format!("offset = {expr}.Decode(sm, offset, pooled);"));
+            }
             // Payloads are read in their groups; a prefix always precedes the others.
             _ => {}
         }
@@ -646,6 +685,14 @@ impl FileEmitter<'_> {
                     self.decode_fixed(w, field, &field_target, base, &field_place, ctx, temps);
                 }
             }
+            Fixed::Nested { offset, ty, .. } => {
+                // Decoded by its own DecodeRun from the bytes already fetched.
+                self.ensure(w, target, &TypeRef::Named(*ty), ctx);
+                w.line(format!(
+                    "{target}.DecodeRun(run, {}, offset);",
+                    plus(base, *offset)
+                ));
+            }
             Fixed::Repeat {
                 offset,
                 count,
@@ -677,7 +724,7 @@ impl FileEmitter<'_> {
                 Scalar::Float32 => TypeRef::Float32,
                 Scalar::Enum(id) => TypeRef::Named(*id),
             },
-            Fixed::Struct { ty, .. } => TypeRef::Named(*ty),
+            Fixed::Struct { ty, .. } | Fixed::Nested { ty, .. } => TypeRef::Named(*ty),
             Fixed::Repeat { count, element, .. } => {
                 TypeRef::Array(Box::new(self.fixed_type(element)), *count)
             }

@@ -150,6 +150,12 @@ impl FileEmitter<'_> {
                         "length += {wire}.NotNull({expr}, \"{place}\").Length;"
                     ));
                 }
+                VarKind::Nested(_) => {
+                    self.need(Helper::NotNull);
+                    w.line(format!(
+                        "length += {wire}.NotNull({expr}, \"{place}\").EncodedLength();"
+                    ));
+                }
                 VarKind::List(Element::Fixed { size, .. }) => {
                     self.need(Helper::NotNull);
                     w.line(format!(
@@ -419,6 +425,12 @@ impl FileEmitter<'_> {
                     "at = {wire}.PutBytes(buffer, at, {expr}, \"{place}\");"
                 ));
             }
+            VarKind::Nested(_) => {
+                self.need(Helper::NotNull);
+                w.line(format!(
+                    "at = {wire}.NotNull({expr}, \"{place}\").Encode(buffer, at);"
+                ));
+            }
             VarKind::List(element) => {
                 let list = temps.fresh("list");
                 let index = temps.fresh("i");
@@ -546,6 +558,14 @@ impl FileEmitter<'_> {
                     );
                     self.encode_fixed(w, field, &field_expr, base, &field_place, ctx, temps);
                 }
+            }
+            Fixed::Nested { offset, .. } => {
+                // Its own Encode writes its bytes inside the run's buffer.
+                self.need(Helper::NotNull);
+                let pos = plus(base, *offset);
+                w.line(format!(
+                    "{wire}.NotNull({expr}, \"{place}\").Encode(buffer, {pos});"
+                ));
             }
             Fixed::Repeat {
                 offset,

@@ -323,6 +323,15 @@ impl<'a> FileEmitter<'a> {
         self.length_method(w, def, &body, &root_ty, &members);
         self.write_methods(w, &body, &root_ty, def, &members);
         self.read_methods(w, def, &class, &body, &root_ty, &members);
+        let id = TypeId {
+            file: self.file,
+            index,
+        };
+        if self.schema.fixed_size(&root_ty).is_some()
+            && !crate::plan::inlined(self.schema, &root_ty)
+        {
+            self.decode_run_method(w, id, &members);
+        }
 
         w.dedent();
         w.line("}");

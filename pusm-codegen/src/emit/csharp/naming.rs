@@ -27,6 +27,7 @@ pub(super) const GENERATED_MEMBERS: &[&str] = &[
     "ReadCheckedInto",
     "Encode",
     "Decode",
+    "DecodeRun",
     "Equals",
     "GetHashCode",
     "GetType",
@@ -99,6 +100,9 @@ pub(super) fn loop_index(depth: usize) -> String {
 /// name, never each other.
 pub(super) struct Temps {
     taken: BTreeSet<String>,
+    /// Per base, the number to try first: every smaller one is taken, so a
+    /// method with many temps of one base stays linear, not quadratic.
+    next: std::collections::BTreeMap<String, usize>,
 }
 
 impl Temps {
@@ -106,18 +110,26 @@ impl Temps {
     pub(super) fn new(type_names: &BTreeSet<String>) -> Self {
         let mut taken = type_names.clone();
         taken.extend(METHOD_LOCALS.iter().map(|name| (*name).to_owned()));
-        Temps { taken }
+        Temps {
+            taken,
+            next: std::collections::BTreeMap::new(),
+        }
     }
 
     /// A new local named `base`, or `base2`, `base3`...: reserved for the
     /// whole method, so nested and sibling scopes never clash.
     pub(super) fn fresh(&mut self, base: &str) -> String {
-        let mut name = base.to_owned();
-        let mut number = 2;
+        let mut number = self.next.get(base).copied().unwrap_or(2);
+        let mut name = if number == 2 {
+            base.to_owned()
+        } else {
+            format!("{base}{number}")
+        };
         while self.taken.contains(&name) {
             name = format!("{base}{number}");
             number += 1;
         }
+        self.next.insert(base.to_owned(), number);
         self.taken.insert(name.clone());
         csharp_ident(&name)
     }
@@ -180,5 +192,23 @@ mod tests {
         assert_eq!(temps.fresh("count"), "count3");
         assert_eq!(temps.fresh("offset"), "offset2");
         assert_eq!(temps.fresh("value"), "@value");
+    }
+
+    /// Many temps of one base number on from the last one (no rescan from
+    /// 2, which made large methods quadratic), and still skip taken names.
+    #[test]
+    fn temps_of_one_base_number_on_and_skip_taken_names() {
+        let types: BTreeSet<String> = ["nested3".to_owned(), "i".to_owned()].into();
+        let mut temps = Temps::new(&types);
+        assert_eq!(temps.fresh("nested"), "nested");
+        assert_eq!(temps.fresh("nested"), "nested2");
+        assert_eq!(temps.fresh("nested"), "nested4");
+        assert_eq!(temps.fresh("nested"), "nested5");
+        assert_eq!(temps.fresh("nested2"), "nested22");
+        assert_eq!(temps.fresh("i"), "i2");
+        let names: Vec<String> = (0..1000).map(|_| temps.fresh("i")).collect();
+        assert_eq!(names.first().map(String::as_str), Some("i3"));
+        assert_eq!(names.last().map(String::as_str), Some("i1002"));
+        assert_eq!(temps.next.get("i"), Some(&1003));
     }
 }

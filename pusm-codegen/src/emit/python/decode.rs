@@ -45,6 +45,11 @@ fn shifted(value: &Fixed, delta: usize) -> Fixed {
             ty: *ty,
             fields: fields.iter().map(|field| shifted(field, delta)).collect(),
         },
+        Fixed::Nested { offset, ty, size } => Fixed::Nested {
+            offset: offset + delta,
+            ty: *ty,
+            size: *size,
+        },
         Fixed::Repeat {
             offset,
             count,
@@ -144,6 +149,16 @@ impl<'m, 'a, 'l> Decoder<'m, 'a, 'l> {
                     .map(|(field, attr)| self.value(field, &format!("{where_}.{attr}")))
                     .collect();
                 Expr::call(self.module.class_ref(*ty), args)
+            }
+            Fixed::Nested { offset, ty, .. } => {
+                // Decoded from the bytes already read, by the type's decoder.
+                self.close();
+                let decode = self.module.nested_decoder(*ty);
+                let at = plus(self.at.base, *offset);
+                Expr::atom(format!(
+                    "{decode}({}, {at}, {})",
+                    self.at.data, self.at.origin
+                ))
             }
             Fixed::Repeat {
                 offset,
@@ -274,6 +289,9 @@ impl<'m, 'a> Element_<'m, 'a> {
                     .collect();
                 Expr::call(self.module.class_ref(*ty), args)
             }
+            // Not one format, so never built from a tuple: callers check
+            // `one_format` first.
+            Fixed::Nested { ty, .. } => Expr::call(self.module.class_ref(*ty), Vec::new()),
             Fixed::Repeat { count, element, .. } => {
                 let start = self.next;
                 self.next += count;

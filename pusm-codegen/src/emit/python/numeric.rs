@@ -106,7 +106,7 @@ pub(super) fn contains_numeric(value: &Fixed) -> bool {
         return true;
     }
     match value {
-        Fixed::Scalar { .. } => false,
+        Fixed::Scalar { .. } | Fixed::Nested { .. } => false,
         Fixed::Struct { fields, .. } => fields.iter().any(contains_numeric),
         Fixed::Repeat { element, .. } => contains_numeric(element),
     }

@@ -369,6 +369,12 @@ impl Module<'_> {
             _ => TypeRef::Bool,
         };
         let (body, count) = match &part.kind {
+            VarKind::Nested(id) => {
+                let reader = format!("{}.read", self.class_ref(*id));
+                statement(w, &read_call(&reader), &format!("{local}, offset = "), "");
+                read.values.insert(part.path.clone(), local);
+                return;
+            }
             VarKind::List(Element::Var(body)) => (body, prefix.clone()),
             VarKind::Array { count, element } => (element, count.to_string()),
             VarKind::Optional(Element::Var(body)) => {
@@ -420,6 +426,9 @@ impl Module<'_> {
     /// A module function decoding one fixed-size value from `data` at `at`
     /// (`origin` is the memory offset of `data[0]`, for error messages).
     pub(super) fn decoder_function(&self, value: &Fixed, where_: &str) -> String {
+        if let Fixed::Nested { offset: 0, ty, .. } = value {
+            return self.nested_decoder(*ty);
+        }
         let key = format!("decode {where_} {value:?}");
         let hint = format!("decode_{}", where_.replace('.', "_").to_lowercase());
         self.function(&key, &hint, |name| {
@@ -453,6 +462,16 @@ impl Module<'_> {
         })
     }
 
+    /// The module function decoding a fixed-size struct of type `ty` (planned
+    /// one level deep) from bytes already read: what a [`Fixed::Nested`] calls.
+    pub(super) fn nested_decoder(&self, ty: pusm_schema::TypeId) -> String {
+        let whole = TypeRef::Named(ty);
+        match plan::plan_fixed(self.schema, &whole, 0) {
+            Some(value) => self.decoder_function(&value, self.schema.item(ty).name()),
+            None => String::new(),
+        }
+    }
+
     /// The schema type of a planned fixed value.
     pub(super) fn fixed_type(&self, value: &Fixed) -> TypeRef {
         match value {
@@ -462,7 +481,7 @@ impl Module<'_> {
                 Scalar::Float32 => TypeRef::Float32,
                 Scalar::Enum(id) => TypeRef::Named(*id),
             },
-            Fixed::Struct { ty, .. } => TypeRef::Named(*ty),
+            Fixed::Struct { ty, .. } | Fixed::Nested { ty, .. } => TypeRef::Named(*ty),
             Fixed::Repeat { count, element, .. } => {
                 TypeRef::Array(Box::new(self.fixed_type(element)), *count)
             }

@@ -71,6 +71,7 @@ pub(super) fn is_one_format(value: &Fixed) -> bool {
         Fixed::Scalar { .. } => true,
         Fixed::Struct { fields, .. } => fields.iter().all(is_one_format),
         Fixed::Repeat { element, .. } => scalar_element(element).is_some(),
+        Fixed::Nested { .. } => false,
     }
 }
 
@@ -86,6 +87,7 @@ pub(super) fn format_of(value: &Fixed, format: &mut Format) {
                 format.push(code(scalar), *count);
             }
         }
+        Fixed::Nested { .. } => {}
     }
 }
 

@@ -47,6 +47,7 @@ impl Module<'_> {
                             w.line(format!("parts.append(_np.raw({local}))"));
                         }
                         VarKind::Bytes => w.line(format!("parts.append({value})")),
+                        VarKind::Nested(_) => w.line(format!("{value}._pack(parts)")),
                         VarKind::List(Element::Fixed { value: element, .. }) => {
                             let item = locals.fresh("element");
                             self.write_fixed_list(w, element, &value, &item, &where_);
@@ -263,6 +264,8 @@ impl Module<'_> {
                     args.push(Expr::atom(repeat_arg(self, scalar, &check)));
                 }
             }
+            // Not one format: callers check `one_format` first.
+            Fixed::Nested { .. } => {}
         }
     }
 
@@ -376,6 +379,11 @@ impl<'m, 'a, 'l> Packer<'m, 'a, 'l> {
                     let inner = format!("{expr}.{attr}");
                     self.value(w, field, &inner, &format!("{where_}.{attr}"), hint);
                 }
+            }
+            Fixed::Nested { .. } => {
+                // Packed by the struct's own `_pack`, between the run's segments.
+                self.flush(w, hint);
+                w.line(format!("{expr}._pack(parts)"));
             }
             Fixed::Repeat {
                 count,

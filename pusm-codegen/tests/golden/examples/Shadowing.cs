@@ -3511,11 +3511,13 @@ namespace Shadow.TestNames
             int length2 = ShadowingWire_.Count(ShadowingWire_.GetInt32(run, 4), "RunEdges.Blob", offset + 4);
             offset += 8;
             int bytes = length2;
-            run = ShadowingWire_.Fetch(sm, offset, bytes + 2, pooled);
+            run = ShadowingWire_.Fetch(sm, offset, bytes, pooled);
             this.Blob = ShadowingWire_.GetBytes(run, 0, length2, this.Blob);
-            this.Flag = ShadowingWire_.GetBool(run, bytes);
-            bool present = ShadowingWire_.GetBool(run, bytes + 1);
-            offset += bytes + 2;
+            offset += bytes;
+            run = ShadowingWire_.Fetch(sm, offset, 2, pooled);
+            this.Flag = ShadowingWire_.GetBool(run, 0);
+            bool present = ShadowingWire_.GetBool(run, 1);
+            offset += 2;
             int bytes2 = (present ? 4 : 0);
             run = ShadowingWire_.Fetch(sm, offset, bytes2 + 5, pooled);
             if (present)
@@ -3879,10 +3881,16 @@ namespace Shadow.TestNames
         }
 
         /// <summary>The <paramref name="length"/> bytes at index <paramref name="at"/> of <paramref name="run"/>,
-        /// in <paramref name="existing"/> when it has that length.</summary>
+        /// in <paramref name="existing"/> when it has that length. A run that is exactly these bytes, read
+        /// by ReadBytes rather than into this thread's buffer, is the value itself: no second copy.</summary>
         internal static byte[] GetBytes(byte[] run, int at, int length, byte[] existing)
         {
-            if (existing == null || existing.Length != length)
+            bool fits = existing != null && existing.Length == length;
+            if (!fits && at == 0 && run.Length == length && run != _scratch)
+            {
+                return run;
+            }
+            if (!fits)
             {
                 existing = new byte[length];
             }

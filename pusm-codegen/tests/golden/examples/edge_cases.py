@@ -252,10 +252,11 @@ class Keywords:
         if length_2 < 0:
             raise _rt.negative_length(length_2, "Keywords.string", offset + size + 5)
         offset = end
-        size = length_2
-        data, end = memory.read_bytes(offset, size + 21)
-        string = data[:size]
-        values_3 = _KEYWORDS_NAMESPACE.unpack_from(data, size)
+        data, end = memory.read_bytes(offset, length_2)
+        string = data
+        offset = end
+        data, end = memory.read_bytes(offset, 21)
+        values_3 = _KEYWORDS_NAMESPACE.unpack_from(data, 0)
         namespace = values_3[0]
         read_ = values_3[1]
         write_ = values_3[2]

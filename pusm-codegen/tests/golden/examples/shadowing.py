@@ -1521,10 +1521,11 @@ class RunEdges:
         if length < 0:
             raise _rt.negative_length(length, "RunEdges.blob", offset + 4)
         offset = end
-        size = length
-        data, end = memory.read_bytes(offset, size + 2)
-        blob = data[:size]
-        values_2 = _RUN_EDGES_FLAG.unpack_from(data, size)
+        data, end = memory.read_bytes(offset, length)
+        blob = data
+        offset = end
+        data, end = memory.read_bytes(offset, 2)
+        values_2 = _RUN_EDGES_FLAG.unpack_from(data, 0)
         flag = values_2[0]
         present = values_2[1]
         offset = end

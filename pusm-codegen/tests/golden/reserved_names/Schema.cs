@@ -909,11 +909,13 @@ namespace ReservedNames
             int length3 = SchemaWire.Count(SchemaWire.GetInt32(run, bytes2 + 9), "Names.Data", offset + bytes2 + 9);
             offset += bytes2 + 13;
             int bytes3 = length3;
-            run = SchemaWire.Fetch(sm, offset, bytes3 + 8, pooled);
+            run = SchemaWire.Fetch(sm, offset, bytes3, pooled);
             this.Data = SchemaWire.GetBytes(run, 0, length3, this.Data);
-            this.Offset = SchemaWire.GetInt32(run, bytes3);
-            int count2 = SchemaWire.Count(SchemaWire.GetInt32(run, bytes3 + 4), "Names.Memory", offset + bytes3 + 4);
-            offset += bytes3 + 8;
+            offset += bytes3;
+            run = SchemaWire.Fetch(sm, offset, 8, pooled);
+            this.Offset = SchemaWire.GetInt32(run, 0);
+            int count2 = SchemaWire.Count(SchemaWire.GetInt32(run, 4), "Names.Memory", offset + 4);
+            offset += 8;
             var list2 = this.Memory;
             if (list2 == null)
             {
@@ -1385,10 +1387,16 @@ namespace ReservedNames
         }
 
         /// <summary>The <paramref name="length"/> bytes at index <paramref name="at"/> of <paramref name="run"/>,
-        /// in <paramref name="existing"/> when it has that length.</summary>
+        /// in <paramref name="existing"/> when it has that length. A run that is exactly these bytes, read
+        /// by ReadBytes rather than into this thread's buffer, is the value itself: no second copy.</summary>
         internal static byte[] GetBytes(byte[] run, int at, int length, byte[] existing)
         {
-            if (existing == null || existing.Length != length)
+            bool fits = existing != null && existing.Length == length;
+            if (!fits && at == 0 && run.Length == length && run != _scratch)
+            {
+                return run;
+            }
+            if (!fits)
             {
                 existing = new byte[length];
             }

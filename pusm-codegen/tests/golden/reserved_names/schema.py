@@ -406,14 +406,15 @@ class Names:
         if length_2 < 0:
             raise _rt.negative_length(length_2, "Names.data", offset + size + 9)
         offset = end
-        size = length_2
-        data, end = memory.read_bytes(offset, size + 8)
-        data_2 = data[:size]
-        values_4 = _NAMES_STRUCT.unpack_from(data, size)
+        data, end = memory.read_bytes(offset, length_2)
+        data_2 = data
+        offset = end
+        data, end = memory.read_bytes(offset, 8)
+        values_4 = _NAMES_STRUCT.unpack_from(data, 0)
         offset_2 = values_4[0]
         count_2 = values_4[1]
         if count_2 < 0:
-            raise _rt.negative_length(count_2, "Names.memory", offset + size + 4)
+            raise _rt.negative_length(count_2, "Names.memory", offset + 4)
         offset = end
         memory_2: typing.List[str] = []
         for _ in range(count_2):
