@@ -363,7 +363,7 @@ namespace BaselineRobot
     }
 
     /// <summary>
-    /// Encoding helpers shared by the messages of this file. They call only the seed's
+    /// Encoding helpers shared by the messages of this file. They call only the original package's
     /// primitives on the memory, so the messages work with the original package too.
     /// </summary>
     internal static class RobotWire

@@ -5,7 +5,8 @@
 DIR holds two packages generated from schemas/robot.pusm with package-relative imports:
 ``lists`` (the default output: Python lists) and ``arrays`` (the numpy option). Times
 ``Observation.write`` + ``Observation.read`` of an Observation whose ``rays`` are
-100,000 float32, with each, batches alternating so that both see the same machine.
+100,000 float32, with each, in batches of 10 calls (the mean of a batch is one sample),
+batches alternating so that both see the same machine.
 Both must write the same bytes: checked first. Prints ``RESULT key n p50 p99 min max
 mean`` (ns per write+read) for ``rays_numpy`` and ``rays_lists``.
 """
@@ -18,6 +19,7 @@ import sys
 import time
 
 RAYS = 100_000
+CALLS_PER_BATCH = 10
 
 
 def summarize(samples):
@@ -65,12 +67,15 @@ def main() -> int:
             with_lists.write(sm, 0)
             lists.Observation.read(sm, 0)
 
+        # Each sample is the mean of a batch of calls in a row, as a program sending
+        # one message after another makes them; batches of the two alternate.
         samples = {"rays_numpy": [], "rays_lists": []}
         for round_ in range(warmup + batches):
             for name, function in (("rays_numpy", numpy_round), ("rays_lists", lists_round)):
                 start = time.perf_counter_ns()
-                function()
-                elapsed = time.perf_counter_ns() - start
+                for _ in range(CALLS_PER_BATCH):
+                    function()
+                elapsed = (time.perf_counter_ns() - start) / CALLS_PER_BATCH
                 if round_ >= warmup:
                     samples[name].append(float(elapsed))
         for name, values in samples.items():

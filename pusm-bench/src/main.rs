@@ -2,7 +2,7 @@
 //! printed as one table.
 //!
 //! ```text
-//! cargo run --release -p pusm-bench                  # all six, then the table (~5 minutes)
+//! cargo run --release -p pusm-bench                  # all eight, then the table (~6 minutes)
 //! cargo run --release -p pusm-bench -- --saved       # #4 and #6 from the last `cargo bench`
 //! cargo run --release -p pusm-bench -- --quick       # the same in seconds (smaller, for tests)
 //! cargo run --release -p pusm-bench -- --json results.json --markdown

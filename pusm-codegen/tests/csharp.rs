@@ -1,5 +1,5 @@
 //! Generated C# compiles with Mono's `mcs` (no extra flags, no warnings) and
-//! runs: against a test stub of the seed's `SharedMemory`, and against the
+//! runs: against a test stub of the original package's `SharedMemory`, and against the
 //! pusm C# runtime in `unity/com.pusm.runtime` when that compiles.
 //!
 //! Without `mcs`/`mono` these tests print a notice and pass, unless

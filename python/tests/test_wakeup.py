@@ -89,6 +89,26 @@ class FutexPrimitiveTest(unittest.TestCase):
 
 @needs_futex
 @needs_ofd_locks
+@unittest.skipUnless(hasattr(os, "sched_setaffinity"), "CPU affinity is Linux-only")
+class OneCpuTest(unittest.TestCase):
+    """A process pinned to one CPU offers it on every spin (its peer may share it)."""
+
+    def test_pinned_process_yields_on_every_spin(self) -> None:
+        before = os.sched_getaffinity(0)
+        try:
+            os.sched_setaffinity(0, {min(before)})
+            self.assertEqual(_wait.spins_per_yield(), 1)
+            with mock.patch.object(_wait, "_yield") as offered:
+                backoff = _wait.Backoff(False, _wait.spins_per_yield())
+                for _ in range(5):
+                    backoff.pause(backoff._start, None)
+                self.assertEqual(offered.call_count, 5)
+        finally:
+            os.sched_setaffinity(0, before)
+        if len(before) > 1:
+            self.assertEqual(_wait.spins_per_yield(), _wait.SPINS_PER_YIELD)
+
+
 class WakeUpTest(TempDirTestCase):
     def test_python_giver_wakes_a_python_waiter(self) -> None:
         prefix = self.new_prefix()

@@ -1,7 +1,7 @@
-// A test-only stand-in for the seed's PythonUnitySharedMemory.SharedMemory: the
+// A test-only stand-in for the original package's PythonUnitySharedMemory.SharedMemory: the
 // same constructor and primitive method signatures, over an in-memory byte array,
 // so generated code can be compiled and run without the real runtime.
-// ReadString/WriteString exist (the seed has them) but throw: generated code must
+// ReadString/WriteString exist (the original package has them) but throw: generated code must
 // encode strings itself, as UTF-8 through ReadBytes/WriteBytes.
 
 using System;

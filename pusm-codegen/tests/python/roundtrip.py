@@ -27,7 +27,7 @@ import typing
 
 
 class Memory:
-    """A stand-in for SharedMemory: the seed's primitive methods over a bytearray.
+    """A stand-in for SharedMemory: the original package's primitive methods over a bytearray.
 
     It has no ``read_string``/``write_string``: generated code must not call them.
     """

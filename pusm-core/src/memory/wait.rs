@@ -118,3 +118,26 @@ impl Backoff {
         }
     }
 }
+
+#[cfg(all(test, target_os = "linux", not(miri)))]
+mod tests {
+    use super::alone_on_one_cpu;
+
+    /// A thread pinned to one CPU is told to offer it on every spin; the
+    /// affinity is per thread on Linux, so the test pins a thread of its own.
+    #[test]
+    fn a_thread_pinned_to_one_cpu_is_alone_on_it() {
+        let pinned = std::thread::spawn(|| {
+            // SAFETY: `set` is a plain bit set on this stack, zeroed then
+            // filled by the libc macros; sched_setaffinity reads it.
+            unsafe {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(0, &mut set);
+                let size = std::mem::size_of::<libc::cpu_set_t>();
+                assert_eq!(libc::sched_setaffinity(0, size, &set), 0);
+            }
+            alone_on_one_cpu()
+        });
+        assert!(matches!(pinned.join(), Ok(true)));
+    }
+}

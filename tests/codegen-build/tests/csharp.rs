@@ -1,7 +1,7 @@
 //! The generated C# (written by the build script with `Builder::csharp_out`)
 //! decodes every sample the generated Rust encoded and writes the same bytes
 //! back, with the same fingerprints. Compiled with Mono's `mcs` against the
-//! code generator's test stub of the seed's `SharedMemory`; without `mcs` and
+//! code generator's test stub of the original package's `SharedMemory`; without `mcs` and
 //! `mono` the test prints a notice and passes, unless `PUSM_REQUIRE_ALL=1`.
 
 mod support;

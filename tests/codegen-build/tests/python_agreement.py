@@ -15,7 +15,7 @@ import sys
 
 
 class Memory:
-    """The seed's primitive methods over a bytearray (no read_string/write_string)."""
+    """The original package's primitive methods over a bytearray (no read_string/write_string)."""
 
     def __init__(self, data=b""):
         self.data = bytearray(data)

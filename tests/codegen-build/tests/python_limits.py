@@ -9,7 +9,7 @@ import sys
 
 
 class Memory:
-    """The seed's primitive methods over a bytearray."""
+    """The original package's primitive methods over a bytearray."""
 
     def __init__(self):
         self.data = bytearray()

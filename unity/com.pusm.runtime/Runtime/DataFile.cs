@@ -5,7 +5,7 @@ using System.Text;
 namespace PythonUnitySharedMemory
 {
     /// <summary>
-    /// The mapped current data file (<c>prefix</c> + N underscores) and the seed's five
+    /// The mapped current data file (<c>prefix</c> + N underscores) and the original package's five
     /// primitives on it (PROTOCOL.md section 7), bounds-checked and little-endian. Callers
     /// make sure the side holds control and the instance is open.
     /// </summary>

@@ -60,7 +60,7 @@ namespace Pusm.Tests
                     BytesEq(data, v, "bytes");
                     Eq(100 + data.Length, o, "ReadBytes offset");
                 }
-                // chained as in the seed README
+                // chained as in the original package's README
                 int off = 0;
                 off = sm.WriteInt32(off, 7);
                 off = sm.WriteFloat32(off, 2.5f);
@@ -576,7 +576,7 @@ namespace Pusm.Tests
         {
             // Files as the original Unity package creates them (no lock held); we join as Python.
             EnsureDir();
-            string prefix = NewPrefix("seed");
+            string prefix = NewPrefix("original");
             File.WriteAllBytes(PathOf(prefix), Hook(1, 1, 32, 0, 1, 0));
             var data = new byte[32];
             new byte[] { 5, 0, 0, 0, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' }.CopyTo(data, 0);
@@ -589,9 +589,9 @@ namespace Pusm.Tests
             WriteFlagByHand(PathOf(prefix), 13, 0);
             WriteFlagByHand(PathOf(prefix), 12, 1);
             Check(t.Join(10000), "the joiner got control");
-            Eq("hello", python.ReadString(0).Item1, "reads the seed's string");
+            Eq("hello", python.ReadString(0).Item1, "reads the original side's string");
             python.GiveControl(false);
-            Eq((byte)1, File.ReadAllBytes(PathOf(prefix))[13], "gave control back to the seed side");
+            Eq((byte)1, File.ReadAllBytes(PathOf(prefix))[13], "gave control back to the original side");
             python.Delete();
         }
     }
