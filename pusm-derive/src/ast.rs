@@ -118,22 +118,9 @@ fn parse_fields<'a>(fields: &'a Fields, errors: &mut Errors) -> Vec<Field<'a>> {
     }
 }
 
-/// The value to suggest for a variant without one: one more than the
-/// previous variant's value (0 for the first), skipping every value already
-/// taken or suggested, so the suggestion never duplicates a value.
-pub(crate) fn free_value(previous: Option<i32>, taken: &[i32]) -> i32 {
-    let mut candidate = previous.and_then(|value| value.checked_add(1)).unwrap_or(0);
-    for _ in 0..=taken.len() {
-        if !taken.contains(&candidate) {
-            return candidate;
-        }
-        candidate = candidate.checked_add(1).unwrap_or(0);
-    }
-    candidate
-}
-
-/// For each variant, the value to suggest should it have none (see
-/// [`free_value`]), in declaration order.
+/// For each variant, the value to suggest should it have none
+/// ([`pusm_layout::free_enum_value`]: never one already taken or suggested),
+/// in declaration order.
 fn suggested_values<'v>(variants: impl IntoIterator<Item = &'v syn::Variant>) -> Vec<i32> {
     let variants: Vec<&syn::Variant> = variants.into_iter().collect();
     let mut taken: Vec<i32> = variants
@@ -151,7 +138,7 @@ fn suggested_values<'v>(variants: impl IntoIterator<Item = &'v syn::Variant>) ->
         {
             Some(Ok(value)) => value,
             _ => {
-                let value = free_value(previous, &taken);
+                let value = pusm_layout::free_enum_value(previous, &taken);
                 taken.push(value);
                 value
             }

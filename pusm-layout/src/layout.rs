@@ -74,6 +74,24 @@ impl<'a> EnumLayout<'a> {
     }
 }
 
+/// The enum value to suggest where one is missing or taken: one more than
+/// `previous` (0 when there is none), skipping every value in `taken` and
+/// wrapping past the largest int32 to 0, so that following the suggestion
+/// never makes two variants share a value. The derive and the schema checks
+/// both suggest values with it.
+#[must_use]
+pub fn free_enum_value(previous: Option<i32>, taken: &[i32]) -> i32 {
+    let mut candidate = previous.and_then(|value| value.checked_add(1)).unwrap_or(0);
+    // At most `taken.len()` candidates can be taken, so this many steps find one.
+    for _ in 0..=taken.len() {
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+        candidate = candidate.checked_add(1).unwrap_or(0);
+    }
+    candidate
+}
+
 impl Layout<'_> {
     /// The schema-language spelling of a primitive (`"int32"`, ...), or `None`
     /// for composite layouts.
@@ -87,5 +105,20 @@ impl Layout<'_> {
             Layout::Bytes => Some("bytes"),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::free_enum_value;
+
+    #[test]
+    fn free_enum_values_follow_the_previous_one_and_skip_taken_ones() {
+        assert_eq!(free_enum_value(None, &[]), 0);
+        assert_eq!(free_enum_value(None, &[0, 1, 3]), 2);
+        assert_eq!(free_enum_value(Some(4), &[5, 6]), 7);
+        assert_eq!(free_enum_value(Some(-2), &[]), -1);
+        assert_eq!(free_enum_value(Some(i32::MAX), &[0]), 1);
+        assert_eq!(free_enum_value(Some(i32::MAX - 1), &[i32::MAX, 0]), 1);
     }
 }

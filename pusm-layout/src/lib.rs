@@ -51,4 +51,4 @@ mod size;
 pub mod wire;
 
 pub use fnv::{fnv1a32, Fnv1a};
-pub use layout::{EnumLayout, Field, Layout, StructLayout, Variant};
+pub use layout::{free_enum_value, EnumLayout, Field, Layout, StructLayout, Variant};

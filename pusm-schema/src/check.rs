@@ -168,18 +168,10 @@ fn check_enum(file: usize, decl: &EnumDecl, reports: &mut Vec<Report>) {
     }
 }
 
-/// The first value after `value` that no variant of `decl` has (wrapping
-/// past the largest int32 to 0).
+/// The first value after `value` that no variant of `decl` has.
 fn free_value(value: i32, decl: &EnumDecl) -> i32 {
     let taken: Vec<i32> = decl.variants.iter().filter_map(|v| v.value).collect();
-    let mut candidate = value;
-    for _ in 0..=taken.len() {
-        candidate = candidate.checked_add(1).unwrap_or(0);
-        if !taken.contains(&candidate) {
-            return candidate;
-        }
-    }
-    candidate
+    pusm_layout::free_enum_value(Some(value), &taken)
 }
 
 /// The generated module of a file is its stem: it must be an identifier,

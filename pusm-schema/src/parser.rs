@@ -678,24 +678,17 @@ impl Parser<'_, '_> {
     /// previous variant's value (0 for the first) that no variant has and no
     /// other suggestion took: following the help never makes a duplicate.
     fn report_missing_values(&mut self, variants: &[VariantDecl]) {
-        let mut taken: Vec<i64> = variants
+        let mut taken: Vec<i32> = variants
             .iter()
-            .filter_map(|variant| variant.value.map(i64::from))
+            .filter_map(|variant| variant.value)
             .collect();
-        let mut previous: Option<i64> = None;
+        let mut previous: Option<i32> = None;
         for variant in variants {
             if !variant.missing_value {
-                previous = variant.value.map(i64::from).or(previous);
+                previous = variant.value.or(previous);
                 continue;
             }
-            let mut candidate = previous.map_or(0, |value| value + 1);
-            while taken.contains(&candidate) || i32::try_from(candidate).is_err() {
-                candidate = if candidate >= i64::from(i32::MAX) {
-                    0
-                } else {
-                    candidate + 1
-                };
-            }
+            let candidate = pusm_layout::free_enum_value(previous, &taken);
             taken.push(candidate);
             previous = Some(candidate);
             self.reports.push(
