@@ -478,34 +478,47 @@ impl Parser<'_, '_> {
         self.bump(); // `struct`
         let name = self.expect_ident("a struct name")?;
         self.expect(&TokenKind::LBrace)?;
-        let mut fields = Vec::new();
+        let (fields, _) = self.members("struct", &name, Self::field);
+        Ok(StructDecl { docs, name, fields })
+    }
+
+    /// The members of a struct or enum (`what`) up to its closing `}`, each
+    /// with its doc comments; a member that fails is skipped by
+    /// [`recover_member`](Self::recover_member). Also says whether one failed.
+    fn members<T>(
+        &mut self,
+        what: &str,
+        name: &Ident,
+        mut member: impl FnMut(&mut Self, Vec<String>) -> Parsed<T>,
+    ) -> (Vec<T>, bool) {
+        let mut members = Vec::new();
+        let mut recovered = false;
         loop {
             let (docs, docs_span) = self.take_docs();
             let token = self.current();
-            match token.kind {
-                TokenKind::RBrace | TokenKind::Eof => {
-                    if let Some(span) = docs_span {
-                        self.stray_docs(span);
-                    }
-                    if matches!(token.kind, TokenKind::Eof) {
-                        self.expected(&format!("'}}' to close struct '{}'", name.name));
-                    } else {
-                        self.bump();
-                    }
-                    break;
+            if matches!(token.kind, TokenKind::RBrace | TokenKind::Eof) {
+                if let Some(span) = docs_span {
+                    self.stray_docs(span);
                 }
-                _ => {}
+                if matches!(token.kind, TokenKind::Eof) {
+                    self.expected(&format!("'}}' to close {what} '{}'", name.name));
+                } else {
+                    self.bump();
+                }
+                return (members, recovered);
             }
             let start = self.pos;
-            match self.field(docs) {
-                Ok(field) => fields.push(field),
-                Err(Failed) => self.recover_member(start),
+            match member(self, docs) {
+                Ok(parsed) => members.push(parsed),
+                Err(Failed) => {
+                    recovered = true;
+                    self.recover_member(start);
+                }
             }
             if self.pos == start {
                 self.bump();
             }
         }
-        Ok(StructDecl { docs, name, fields })
     }
 
     fn field(&mut self, docs: Vec<String>) -> Parsed<FieldDecl> {
@@ -634,37 +647,7 @@ impl Parser<'_, '_> {
         self.bump(); // `enum`
         let name = self.expect_ident("an enum name")?;
         self.expect(&TokenKind::LBrace)?;
-        let mut variants = Vec::new();
-        let mut recovered = false;
-        loop {
-            let (docs, docs_span) = self.take_docs();
-            let token = self.current();
-            match token.kind {
-                TokenKind::RBrace | TokenKind::Eof => {
-                    if let Some(span) = docs_span {
-                        self.stray_docs(span);
-                    }
-                    if matches!(token.kind, TokenKind::Eof) {
-                        self.expected(&format!("'}}' to close enum '{}'", name.name));
-                    } else {
-                        self.bump();
-                    }
-                    break;
-                }
-                _ => {}
-            }
-            let start = self.pos;
-            match self.variant(docs) {
-                Ok(variant) => variants.push(variant),
-                Err(Failed) => {
-                    recovered = true;
-                    self.recover_member(start);
-                }
-            }
-            if self.pos == start {
-                self.bump();
-            }
-        }
+        let (variants, recovered) = self.members("enum", &name, Self::variant);
         self.report_missing_values(&variants);
         Ok(EnumDecl {
             docs,
