@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 import tempfile
-from typing import Tuple
+from typing import Optional, Tuple
 
 from .errors import AlreadyExistsError, CorruptHookError, InvalidPrefixError, UnsafeFileError
 
@@ -183,6 +183,24 @@ def create_exclusive(path: str, what: str) -> int:
     except OSError as err:
         _refuse_not_regular(err, path)
         raise
+
+
+def read_head(fd: int, size: int) -> bytes:
+    """The first ``size`` bytes of the open file ``fd`` (fewer if it is shorter)."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def same_file(path: str, ident: Optional[Tuple[int, int]]) -> bool:
+    """True while ``path`` still names the file ``ident`` (its ``(st_dev, st_ino)``):
+    what this side may delete by name without removing another side's file."""
+    if ident is None:
+        return False
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == ident
 
 
 def remove_quietly(path: str) -> None:

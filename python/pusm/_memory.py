@@ -289,7 +289,7 @@ class SharedMemory(Access):
             # We hold both locks of the file we opened: is it still the one at the
             # path? Another replacer may have removed it and created a new
             # conversation meanwhile; deleting by name would destroy that one.
-            if not _same_file(self._hook_path, (st.st_dev, st.st_ino)):
+            if not _files.same_file(self._hook_path, (st.st_dev, st.st_ino)):
                 if not os.path.lexists(self._hook_path):
                     return  # removed by another replacer: just create
                 raise AlreadyExistsError(
@@ -342,7 +342,7 @@ class SharedMemory(Access):
         grace_end = None  # type: Optional[float]
         backoff = _wait.Backoff()
         while True:
-            raw = _pread(self._hook_fd, HOOK_SIZE)
+            raw = _files.read_head(self._hook_fd, HOOK_SIZE)
             if len(raw) >= HOOK_SIZE:
                 version, number, capacity = _HOOK_HEADER.unpack_from(raw)
                 if version != 0:
@@ -630,7 +630,7 @@ class SharedMemory(Access):
         old_path = os.path.join(self._dir, _files.data_name(self._prefix, self._file_number))
         old_id = self._data_id
         self._drop_data()
-        if self._data_private and _same_file(old_path, old_id):
+        if self._data_private and _files.same_file(old_path, old_id):
             # Created by our previous resize in this same turn: the peer never
             # mapped it, and an original package only removes the file it had.
             _files.remove_quietly(old_path)
@@ -698,11 +698,11 @@ class SharedMemory(Access):
     def _delete_files(self) -> None:
         """Remove this conversation's files, but never the files of a newer
         conversation that re-used the prefix (checked by inode)."""
-        if _same_file(self._hook_path, self._hook_id):
+        if _files.same_file(self._hook_path, self._hook_id):
             _files.delete_conversation(self._prefix, self._dir)
         else:
             data_path = os.path.join(self._dir, _files.data_name(self._prefix, self._file_number))
-            if _same_file(data_path, self._data_id):
+            if _files.same_file(data_path, self._data_id):
                 _files.remove_quietly(data_path)
 
     def __enter__(self) -> "SharedMemory":
@@ -778,29 +778,14 @@ def _describe_timeout(timeout: Optional[float]) -> str:
     return "forever" if timeout is None else "%g s" % timeout
 
 
-def _pread(fd: int, size: int) -> bytes:
-    os.lseek(fd, 0, os.SEEK_SET)
-    return os.read(fd, size)
-
-
 def _being_created(fd: int, st: os.stat_result) -> bool:
     """True for a hook not fully written yet (short, or at version 0) and modified in
     the last CREATION_GRACE seconds: a creator is at work, between creating the file
     and writing it (and it takes its liveness lock in between)."""
-    raw = _pread(fd, 4)
+    raw = _files.read_head(fd, 4)
     if st.st_size >= HOOK_SIZE and len(raw) == 4 and raw != bytes(4):
         return False
     return time.time() - st.st_mtime < CREATION_GRACE
-
-
-def _same_file(path: str, ident: Optional[Tuple[int, int]]) -> bool:
-    if ident is None:
-        return False
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return (st.st_dev, st.st_ino) == ident
 
 
 def delete_files(prefix: str) -> None:
