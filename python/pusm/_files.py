@@ -120,20 +120,25 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _unsafe_reason(st: os.stat_result, check_owner: bool) -> Optional[str]:
+    """Why the file ``st`` must not be used as a hook or data file, or None: anything
+    but a regular file, another user's file (when ``check_owner``), or a file with more
+    than one link (another name of it could be anything: a hard link planted at the
+    hook name would have us write into some other file of this user)."""
+    if not stat.S_ISREG(st.st_mode):
+        return "it is %s" % _kind(st.st_mode)
+    if check_owner and _HAS_UIDS and st.st_uid != os.geteuid():
+        return "owned by uid %d, not by us (uid %d)" % (st.st_uid, os.geteuid())
+    if st.st_nlink > 1:
+        return "it has %d hard links, a shared memory file has one" % st.st_nlink
+    return None
+
+
 def _check_opened(fd: int, path: str) -> os.stat_result:
     st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        raise UnsafeFileError("refusing %s: it is %s" % (path, _kind(st.st_mode)))
-    if _HAS_UIDS and st.st_uid != os.geteuid():
-        raise UnsafeFileError(
-            "refusing %s: owned by uid %d, not by us (uid %d)" % (path, st.st_uid, os.geteuid())
-        )
-    if st.st_nlink > 1:
-        # Another name of the same file could be anything: a hard link planted at
-        # the hook name would have us write into some other file of this user.
-        raise UnsafeFileError(
-            "refusing %s: it has %d hard links, a shared memory file has one" % (path, st.st_nlink)
-        )
+    reason = _unsafe_reason(st, check_owner=True)
+    if reason is not None:
+        raise UnsafeFileError("refusing %s: %s" % (path, reason))
     return st
 
 
@@ -146,12 +151,9 @@ def _refuse_not_regular(err: OSError, path: str) -> None:
         st = os.lstat(path)
     except OSError:
         return
-    if not stat.S_ISREG(st.st_mode):
-        raise UnsafeFileError("refusing %s: it is %s" % (path, _kind(st.st_mode))) from None
-    if st.st_nlink > 1:
-        raise UnsafeFileError(
-            "refusing %s: it has %d hard links, a shared memory file has one" % (path, st.st_nlink)
-        ) from None
+    reason = _unsafe_reason(st, check_owner=False)
+    if reason is not None:
+        raise UnsafeFileError("refusing %s: %s" % (path, reason)) from None
 
 
 def open_existing(path: str) -> Tuple[int, os.stat_result]:
