@@ -4,33 +4,17 @@
 //! `peers/CSharpCodecBaseline.cs`), timed by `peers/CSharpCodec.cs` in one
 //! Mono process, the two alternating.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{Context, Error, Result};
+use crate::peer_output::PeerOutput;
 use crate::report::{Figure, Row};
 use crate::scratch::{peers_dir, repo_file, Peer, Scratch};
-use crate::stats::Summary;
 use crate::{all_rows, missing, not_selected, rows, Run, Spec};
 
 /// The measurement's number (`--only 8`).
 pub const ISSUE: u8 = 8;
-
-/// What `CSharpCodec.exe` printed: figures by key, and its `INFO` lines.
-struct CodecFigures {
-    results: HashMap<String, Summary>,
-    info: Vec<String>,
-}
-
-impl CodecFigures {
-    fn get(&self, key: &str) -> Result<Summary> {
-        self.results
-            .get(key)
-            .copied()
-            .ok_or_else(|| Error::new(format!("CSharpCodec.exe printed no result for {key}")))
-    }
-}
 
 impl Run<'_> {
     /// The rows of measurement 8.
@@ -79,7 +63,7 @@ impl Run<'_> {
 
 /// Compiles `CSharpCodec.exe` (pusm's runtime, the generated example code,
 /// the baseline) and runs it.
-fn measure(scratch: &Scratch, quick: bool) -> Result<CodecFigures> {
+fn measure(scratch: &Scratch, quick: bool) -> Result<PeerOutput> {
     let out = scratch.path().join("csharp-codec");
     std::fs::create_dir_all(&out).context(|| format!("cannot create {}", out.display()))?;
     let mut sources = cs_files(&repo_file("unity/com.pusm.runtime/Runtime")?)?;
@@ -107,7 +91,7 @@ fn measure(scratch: &Scratch, quick: bool) -> Result<CodecFigures> {
         command.arg("--quick");
     }
     let finished = Peer::spawn(command, "CSharpCodec.exe")?.finish_ok(Duration::from_secs(600))?;
-    parse(&finished.stdout)
+    PeerOutput::parse("CSharpCodec.exe", &finished.stdout, &KEYS)
 }
 
 /// The `.cs` files of `dir`, sorted.
@@ -124,61 +108,24 @@ fn cs_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Parses `RESULT key n p50 p99 min max mean` and `INFO ...` lines.
-fn parse(stdout: &str) -> Result<CodecFigures> {
-    let mut results = HashMap::new();
-    let mut info = Vec::new();
-    for line in stdout.lines() {
-        let mut words = line.split_whitespace();
-        match words.next() {
-            Some("RESULT") => {
-                let key = words
-                    .next()
-                    .ok_or_else(|| Error::new(format!("a RESULT line without a key: {line:?}")))?;
-                let numbers: Vec<f64> = words
-                    .map(str::parse)
-                    .collect::<std::result::Result<_, _>>()
-                    .map_err(|err| Error::new(format!("bad number in {line:?}: {err}")))?;
-                let [n, p50, p99, min, max, mean] = numbers[..] else {
-                    return Err(Error::new(format!(
-                        "expected 6 numbers after the key in {line:?}"
-                    )));
-                };
-                let summary = Summary {
-                    n: n as usize,
-                    p50,
-                    p99,
-                    min,
-                    max,
-                    mean,
-                };
-                results.insert(key.to_owned(), summary);
-            }
-            Some("INFO") => info.push(line["INFO".len()..].trim().to_owned()),
-            _ => {}
-        }
-    }
-    let figures = CodecFigures { results, info };
-    for key in ["csharp_runs", "csharp_read_into", "csharp_per_field"] {
-        figures.get(key)?;
-    }
-    Ok(figures)
-}
+/// The keys `CSharpCodec.exe` prints a `RESULT` line for.
+const KEYS: [&str; 3] = ["csharp_runs", "csharp_read_into", "csharp_per_field"];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_results_and_info() {
-        let mut out = String::from("INFO 429-byte Observation\nnoise\n");
-        for key in ["csharp_runs", "csharp_read_into", "csharp_per_field"] {
+    fn every_key_is_required() {
+        let mut out = String::from("INFO 429-byte Observation\n");
+        for key in KEYS {
             out.push_str(&format!("RESULT {key} 10 1.5 2 1 3 1.7\n"));
         }
-        let figures = parse(&out).unwrap();
+        let figures = PeerOutput::parse("CSharpCodec.exe", &out, &KEYS).unwrap();
         assert_eq!(figures.get("csharp_runs").unwrap().p99, 2.0);
-        assert_eq!(figures.info, ["429-byte Observation"]);
-        assert!(parse("RESULT csharp_runs 1 2\n").is_err());
-        assert!(parse("RESULT csharp_runs 1 2 3 4 5 6\n").is_err());
+        assert!(
+            PeerOutput::parse("CSharpCodec.exe", "RESULT csharp_runs 1 2 3 4 5 6\n", &KEYS)
+                .is_err()
+        );
     }
 }

@@ -37,6 +37,7 @@ mod csharp_codec;
 mod error;
 mod foreign;
 mod numpy_codec;
+mod peer_output;
 mod python_codec;
 mod report;
 mod rust_pair;

@@ -2,7 +2,6 @@
 //! default list output, on an Observation with 100,000 float32 rays, timed by
 //! `peers/numpy_bench.py` in one process (both outputs in the same run).
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
@@ -12,6 +11,7 @@ use pusm_codegen::schema::{load_sources, Sources};
 
 use crate::error::{Error, Result};
 use crate::foreign::python;
+use crate::peer_output::PeerOutput;
 use crate::report::{Figure, Row, Target};
 use crate::scratch::{peers_dir, repo_file, Peer, Scratch};
 use crate::stats::Summary;
@@ -59,46 +59,12 @@ fn measure(scratch: &Scratch, quick: bool) -> Result<(Summary, Summary)> {
         command.arg("--quick");
     }
     let finished = Peer::spawn(command, "numpy_bench.py")?.finish_ok(Duration::from_secs(600))?;
-    let results = parse(&finished.stdout)?;
-    let get = |key: &str| {
-        results
-            .get(key)
-            .copied()
-            .ok_or_else(|| Error::new(format!("numpy_bench.py printed no result for {key}")))
-    };
-    Ok((get("rays_numpy")?, get("rays_lists")?))
+    let results = PeerOutput::parse("numpy_bench.py", &finished.stdout, &KEYS)?;
+    Ok((results.get(KEYS[0])?, results.get(KEYS[1])?))
 }
 
-/// Parses `RESULT key n p50 p99 min max mean` lines.
-fn parse(stdout: &str) -> Result<HashMap<String, Summary>> {
-    let mut results = HashMap::new();
-    for line in stdout.lines() {
-        let mut words = line.split_whitespace();
-        if words.next() != Some("RESULT") {
-            continue;
-        }
-        let key = words
-            .next()
-            .ok_or_else(|| Error::new(format!("a RESULT line without a key: {line:?}")))?;
-        let numbers: Vec<f64> = words
-            .map(str::parse)
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|err| Error::new(format!("bad number in {line:?}: {err}")))?;
-        let [n, p50, p99, min, max, mean] = numbers[..] else {
-            return Err(Error::new(format!("expected 6 numbers in {line:?}")));
-        };
-        let summary = Summary {
-            n: n as usize,
-            p50,
-            p99,
-            min,
-            max,
-            mean,
-        };
-        results.insert(key.to_owned(), summary);
-    }
-    Ok(results)
-}
+/// The keys `numpy_bench.py` prints a `RESULT` line for: numpy, then lists.
+const KEYS: [&str; 2] = ["rays_numpy", "rays_lists"];
 
 impl Run<'_> {
     /// The numpy row of measurement 5.
@@ -128,11 +94,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_result_lines() {
+    fn both_keys_are_required() {
         let out = "noise\nRESULT rays_numpy 5 1 2 0.5 3 1.5\nRESULT rays_lists 5 90 95 80 99 91\n";
-        let results = parse(out).unwrap_or_default();
-        assert_eq!(results.get("rays_lists").map(|s| s.p50), Some(90.0));
-        assert_eq!(results.get("rays_numpy").map(|s| s.n), Some(5));
-        assert!(parse("RESULT rays_numpy 1 2\n").is_err());
+        let results = PeerOutput::parse("numpy_bench.py", out, &KEYS).unwrap();
+        assert_eq!(results.get("rays_lists").unwrap().p50, 90.0);
+        assert_eq!(results.get("rays_numpy").unwrap().n, 5);
+        let one = "RESULT rays_numpy 5 1 2 0.5 3 1.5\n";
+        assert!(PeerOutput::parse("numpy_bench.py", one, &KEYS).is_err());
     }
 }
