@@ -107,33 +107,13 @@ pub fn check(batch: &[&Loaded], dir: &Path) -> Vec<Failure> {
             return failures;
         }
     };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let results: Vec<&str> = stdout.lines().collect();
-    for (at, (index, message)) in order.iter().enumerate() {
-        match results.get(at) {
-            Some(&"ok") => {}
-            Some(line) => failures.push(batch[*index].case.failure(
-                "csharp",
-                format!(
-                    "{}\n{}",
-                    line.trim_start_matches("FAIL "),
-                    message.describe()
-                ),
-            )),
-            None => {
-                failures.push(batch[*index].case.failure(
-                    "csharp",
-                    format!(
-                        "the driver stopped before this message ({}):\n{}\n{}",
-                        output.status,
-                        crate::clip(&String::from_utf8_lossy(&output.stderr), 4000),
-                        message.describe()
-                    ),
-                ));
-                break;
-            }
-        }
-    }
+    failures.extend(crate::message_failures(
+        "csharp",
+        &output,
+        order
+            .iter()
+            .map(|(index, message)| (&batch[*index].case, *message)),
+    ));
     failures
 }
 

@@ -18,7 +18,11 @@ pub mod python;
 pub mod rust;
 pub mod tokens;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
+use std::process::{Child, Output};
+
+use case::{Case, Message};
 
 /// What one language did wrong on one schema.
 #[derive(Debug, Clone)]
@@ -63,4 +67,59 @@ pub fn clip(text: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}... ({} more bytes)", &text[..end], text.len() - end)
+}
+
+/// Waits for a driver, writing `input` to its standard input from a thread,
+/// so a driver that prints while it reads never blocks on a full pipe; one
+/// that stopped early closes it, and its output says why.
+pub fn feed(mut child: Child, input: String) -> io::Result<Output> {
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        })
+    });
+    let output = child.wait_with_output();
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    output
+}
+
+/// The failures a driver reported: one stdout line per message, in the
+/// order of `messages`, `ok` or `FAIL <why>` (` | ` standing for a line
+/// break); a missing line means the driver stopped there.
+pub fn message_failures<'m>(
+    language: &'static str,
+    output: &Output,
+    messages: impl IntoIterator<Item = (&'m Case, &'m Message)>,
+) -> Vec<Failure> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut lines = stdout.lines();
+    let mut failures = Vec::new();
+    for (case, message) in messages {
+        match lines.next() {
+            Some("ok") => {}
+            Some(line) => failures.push(case.failure(
+                language,
+                format!(
+                    "{}\n{}",
+                    line.trim_start_matches("FAIL ").replace(" | ", "\n"),
+                    message.describe()
+                ),
+            )),
+            None => {
+                failures.push(case.failure(
+                    language,
+                    format!(
+                        "the driver stopped before this message ({}):\n{}\n{}",
+                        output.status,
+                        clip(&String::from_utf8_lossy(&output.stderr), 4000),
+                        message.describe()
+                    ),
+                ));
+                break;
+            }
+        }
+    }
+    failures
 }

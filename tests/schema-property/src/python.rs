@@ -1,7 +1,6 @@
 //! Generated Python, driven by `drivers/driver.py`: one `python3` per schema.
 
 use std::fs;
-use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use pusm_codegen::{generate, Language};
@@ -55,57 +54,21 @@ pub fn check(loaded: &Loaded) -> Vec<Failure> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
-    let mut child = match child {
+    let child = match child {
         Ok(child) => child,
         Err(err) => return vec![case.failure("python", format!("cannot run python3: {err}"))],
     };
-    // Written from a thread, so a driver that prints while it reads never
-    // blocks on a full pipe; one that stopped early closes it, and its
-    // output says why.
-    let writer = child.stdin.take().map(|mut stdin| {
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(input.as_bytes());
-        })
-    });
-    let output = child.wait_with_output();
-    if let Some(writer) = writer {
-        let _ = writer.join();
-    }
-    let output = match output {
+    let output = match crate::feed(child, input) {
         Ok(output) => output,
         Err(err) => return vec![case.failure("python", format!("python3 failed: {err}"))],
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stdout.lines().collect();
-    if let Some(fatal) = lines.iter().find(|line| line.starts_with("FATAL")) {
+    if let Some(fatal) = stdout.lines().find(|line| line.starts_with("FATAL")) {
         return vec![case.failure("python", fatal.replace(" | ", "\n"))];
     }
-    let mut failures = Vec::new();
-    for (index, message) in loaded.messages.iter().enumerate() {
-        match lines.get(index) {
-            Some(&"ok") => {}
-            Some(line) => failures.push(case.failure(
-                "python",
-                format!(
-                    "{}\n{}",
-                    line.trim_start_matches("FAIL ").replace(" | ", "\n"),
-                    message.describe()
-                ),
-            )),
-            None => {
-                failures.push(case.failure(
-                    "python",
-                    format!(
-                        "the driver stopped before this message (status {}):\n{}\n{}",
-                        output.status,
-                        crate::clip(&stderr, 4000),
-                        message.describe()
-                    ),
-                ));
-                break;
-            }
-        }
-    }
-    failures
+    crate::message_failures(
+        "python",
+        &output,
+        loaded.messages.iter().map(|message| (case, message)),
+    )
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -156,7 +155,7 @@ fn run(batch: &[&Loaded], included: &[usize], exe: &Path, failures: &mut Vec<Fai
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
-    let mut child = match child {
+    let child = match child {
         Ok(child) => child,
         Err(err) => {
             failures.push(batch_failure(
@@ -166,49 +165,20 @@ fn run(batch: &[&Loaded], included: &[usize], exe: &Path, failures: &mut Vec<Fai
             return;
         }
     };
-    let writer = child.stdin.take().map(|mut stdin| {
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(input.as_bytes());
-        })
-    });
-    let output = child.wait_with_output();
-    if let Some(writer) = writer {
-        let _ = writer.join();
-    }
-    let output = match output {
+    let output = match crate::feed(child, input) {
         Ok(output) => output,
         Err(err) => {
             failures.push(batch_failure(batch, format!("the driver failed: {err}")));
             return;
         }
     };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let results: Vec<&str> = stdout.lines().collect();
-    for (at, (index, message)) in order.iter().enumerate() {
-        match results.get(at) {
-            Some(&"ok") => {}
-            Some(line) => failures.push(batch[*index].case.failure(
-                "rust",
-                format!(
-                    "{}\n{}",
-                    line.trim_start_matches("FAIL "),
-                    message.describe()
-                ),
-            )),
-            None => {
-                failures.push(batch[*index].case.failure(
-                    "rust",
-                    format!(
-                        "the driver stopped before this message ({}):\n{}\n{}",
-                        output.status,
-                        crate::clip(&String::from_utf8_lossy(&output.stderr), 4000),
-                        message.describe()
-                    ),
-                ));
-                return;
-            }
-        }
-    }
+    failures.extend(crate::message_failures(
+        "rust",
+        &output,
+        order
+            .iter()
+            .map(|(index, message)| (&batch[*index].case, *message)),
+    ));
 }
 
 fn write(loaded: &Loaded, out: &Path) -> Result<(), String> {
