@@ -28,6 +28,8 @@ import platform
 import sys
 import time
 
+from bench_results import print_result, summarize
+
 _perf = time.perf_counter_ns
 
 
@@ -125,17 +127,6 @@ def read_per_field(sm, offset, robot, common):
         ),
         offset,
     )
-
-
-def summarize(samples):
-    ordered = sorted(samples)
-    n = len(ordered)
-
-    def rank(p):
-        index = -(-p * n // 100)  # ceil
-        return ordered[min(max(index, 1), n) - 1]
-
-    return n, rank(50), rank(99), ordered[0], ordered[-1], sum(ordered) / n
 
 
 def alternate(pairs, batches, warmup):
@@ -279,7 +270,7 @@ def main() -> int:
                 % (op, p50, p50 / pusm_p50 if pusm_p50 else float("inf"), pusm_p50)
             )
         for name, samples in results.items():
-            print("RESULT %s %d %.3f %.3f %.3f %.3f %.3f" % ((name,) + summarize(samples)))
+            print_result(name, samples)
     finally:
         for side in (original, streamlined):
             if side is not None:

@@ -18,19 +18,10 @@ import os
 import sys
 import time
 
+from bench_results import print_result
+
 RAYS = 100_000
 CALLS_PER_BATCH = 10
-
-
-def summarize(samples):
-    ordered = sorted(samples)
-    n = len(ordered)
-
-    def rank(p):
-        index = -(-p * n // 100)  # ceil
-        return ordered[min(max(index, 1), n) - 1]
-
-    return n, rank(50), rank(99), ordered[0], ordered[-1], sum(ordered) / n
 
 
 def main() -> int:
@@ -79,7 +70,7 @@ def main() -> int:
                 if round_ >= warmup:
                     samples[name].append(float(elapsed))
         for name, values in samples.items():
-            print("RESULT %s %d %.3f %.3f %.3f %.3f %.3f" % ((name,) + summarize(values)))
+            print_result(name, values)
     finally:
         sm.delete()
     return 0

@@ -39,6 +39,7 @@ mod foreign;
 mod numpy_codec;
 mod peer_output;
 mod python_codec;
+mod python_payload;
 mod report;
 mod rust_pair;
 mod scratch;
@@ -640,6 +641,7 @@ fn run(cli: &Cli) -> Result<Report> {
     all.extend(run.python_codec());
     all.extend(run.numpy_codec());
     all.extend(run.bulk(&criterion_dir));
+    all.extend(run.python_payload());
     all.extend(run.wakeup());
     all.extend(run.csharp_codec());
 

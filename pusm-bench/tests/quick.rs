@@ -35,6 +35,14 @@ const ROWS: &[(&str, &str)] = &[
         "bulk_read_fresh",
         "the same read_bytes, vs a fresh allocation",
     ),
+    (
+        "python_payload_read_into",
+        "Python read_bytes_into a kept bytearray",
+    ),
+    (
+        "python_payload_read",
+        "Python read_bytes (a new bytes each call)",
+    ),
     ("wake_rust_10ms", "Rust waiter wake-up after 10 ms idle"),
     ("wake_rust_100ms", "Rust waiter wake-up after 100 ms idle"),
     ("wake_rust_1s", "Rust waiter wake-up after 1 s idle"),
