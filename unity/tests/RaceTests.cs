@@ -75,16 +75,27 @@ internal static partial class RuntimeTests
     private static void PeerProcessWakesTheWaiterThroughTheFutex()
     {
         string prefix = NewPrefix("futexproc");
-        using (var sm = Create(prefix, 16, Role.Unity, 30))
-        using (var peer = new Peer("open:" + prefix + ":0:Python:30", "say:joined", "sleep:300", "wi:0:7", "give0", "say:given", "hang"))
+        // One futex wait may last 20 s here: on a loaded machine the peer's hand-over could
+        // otherwise land between two 50 ms waits and be seen without a wake-up.
+        int bound = FutexWord.PusmPeerWaitMicros;
+        FutexWord.PusmPeerWaitMicros = 20000000;
+        try
         {
-            sm.GiveControl(false);
-            peer.WaitForLine("SAY joined");
-            sm.WaitUnblocked(); // the peer sleeps 300 ms holding control, then gives it back
-            Eq(7, sm.ReadInt32(0).Item1, "the peer's message");
-            Check(sm.FutexWakeups >= 1, "the wait ended by a futex wake-up from the peer process (" + sm.FutexWakeups + ")");
-            peer.Kill();
-            peer.WaitExit();
+            using (var sm = Create(prefix, 16, Role.Unity, 30))
+            using (var peer = new Peer("open:" + prefix + ":0:Python:30", "say:joined", "sleep:300", "wi:0:7", "give0", "say:given", "hang"))
+            {
+                sm.GiveControl(false);
+                peer.WaitForLine("SAY joined");
+                sm.WaitUnblocked(); // the peer sleeps 300 ms holding control, then gives it back
+                Eq(7, sm.ReadInt32(0).Item1, "the peer's message");
+                Check(sm.FutexWakeups >= 1, "the wait ended by a futex wake-up from the peer process (" + sm.FutexWakeups + ")");
+                peer.Kill();
+                peer.WaitExit();
+            }
+        }
+        finally
+        {
+            FutexWord.PusmPeerWaitMicros = bound;
         }
     }
 }

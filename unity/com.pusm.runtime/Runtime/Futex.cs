@@ -18,8 +18,9 @@ namespace PythonUnitySharedMemory
         internal const int Offset = 12;
 
         /// <summary>The bound of one FUTEX_WAIT when the peer is a pusm runtime: liveness and
-        /// the user's timeout are still checked this often.</summary>
-        internal const int PusmPeerWaitMicros = 50000;
+        /// the user's timeout are still checked this often. Not readonly only so that a test
+        /// can lengthen it, making a real wake-up the only way its wait ends in time.</summary>
+        internal static int PusmPeerWaitMicros = 50000;
 
         // 0 = untried, 1 = works, 2 = unavailable (ENOSYS under seccomp, EntryPointNotFound, ...)
         private static int s_state;
