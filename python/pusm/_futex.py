@@ -8,9 +8,10 @@ FUTEX_PRIVATE_FLAG): its key is the file's page, so it works across processes an
 across runtimes (Rust, Python, C#).
 
 A giver sets the flags exactly as the original package does, then calls
-:func:`wake`; a waiter that must keep waiting calls :func:`wait` with the word it
-last saw and a bounded timeout. The wire bytes are unchanged: the original
-packages, which never wake anyone, are still seen by the waiter's bounded wait.
+:func:`wake` (or the prebuilt :func:`waker`); a waiter that must keep waiting
+sleeps through a :class:`Sleeper` with the word it last saw and a bounded
+timeout. The wire bytes are unchanged: the original packages, which never wake
+anyone, are still seen by the waiter's bounded wait.
 
 Where the syscall is unavailable (another OS or CPU, a seccomp filter answering
 ENOSYS) :data:`AVAILABLE` is False and every function does nothing: the runtime
@@ -50,10 +51,11 @@ def _load_syscall() -> Optional[Tuple[int, Any, Any]]:
         return None
     name = ctypes.util.find_library("c") or "libc.so.6"
     try:
-        # Two handles: argtypes belong to the function object, and waker() calls
-        # the second one with ready-made ctypes arguments (no conversion per call).
+        # Two handles: argtypes belong to the function object, and the prebuilt
+        # calls of waker() and sleeper() use the second one with ready-made ctypes
+        # arguments and no errno copy, so the call itself converts nothing.
         checked = ctypes.CDLL(name, use_errno=True).syscall
-        raw = ctypes.CDLL(name, use_errno=True).syscall
+        raw = ctypes.CDLL(name).syscall
     except (OSError, AttributeError):
         return None
     checked.restype = raw.restype = ctypes.c_long
@@ -66,6 +68,12 @@ def _load_syscall() -> Optional[Tuple[int, Any, Any]]:
         ctypes.c_void_p,
         ctypes.c_int,
     ]
+    # One FUTEX_WAKE of a private word: a kernel or a filter without futexes
+    # answers ENOSYS or EPERM here, once, so the prebuilt calls never need errno.
+    probe = ctypes.c_int(0)
+    if checked(number, ctypes.addressof(probe), FUTEX_WAKE, 1, None, None, 0) < 0:
+        if ctypes.get_errno() in (errno.ENOSYS, errno.EPERM):
+            return None
     return number, checked, raw
 
 
@@ -99,22 +107,49 @@ def _disable() -> None:
     AVAILABLE = False
 
 
-def wait(address: int, expected: int, timeout: float) -> bool:
-    """FUTEX_WAIT on ``address`` while it holds ``expected``, for at most
-    ``timeout`` seconds. True when woken by a FUTEX_WAKE (or spuriously), False when
-    the word had already changed, the wait timed out or was interrupted: the caller
-    re-checks the flags in every case. The GIL is released meanwhile."""
+def set_timeout(spec: _Timespec, seconds: float) -> None:
+    """Store ``seconds`` (negative counts as 0) in ``spec``."""
+    seconds = max(seconds, 0.0)
+    whole = int(seconds)
+    spec.tv_sec = whole
+    spec.tv_nsec = int((seconds - whole) * 1e9)
+
+
+class Sleeper:
+    """A prebuilt FUTEX_WAIT on one address, for the waiter's hot loop.
+
+    Store the word the caller last saw in ``expected.value`` and the bound with
+    :func:`set_timeout`, then call ``sleep()``: it waits while the word holds
+    ``expected`` and returns 0 when woken (or spuriously), -1 otherwise (the word
+    had changed, the bound passed, a signal came). Every argument is a ready-made
+    ctypes object and errno is not copied, so nothing but the system call runs
+    between the kernel's wake-up and the caller's next line: after a long idle,
+    each page the interpreter touches there costs microseconds (PERFORMANCE.md, #7).
+    """
+
+    __slots__ = ("sleep", "expected", "timeout")
+
+    def __init__(self, number: int, raw: Any, address: int) -> None:
+        self.expected = ctypes.c_long(0)
+        self.timeout = _Timespec()
+        self.sleep: Callable[[], int] = functools.partial(
+            raw,
+            ctypes.c_long(number),
+            ctypes.c_void_p(address),
+            ctypes.c_long(FUTEX_WAIT),
+            self.expected,
+            ctypes.byref(self.timeout),
+            None,
+            ctypes.c_long(0),
+        )
+
+
+def sleeper(address: int) -> Optional[Sleeper]:
+    """A :class:`Sleeper` on ``address``, or None without futexes."""
     if _LOADED is None or not AVAILABLE:
-        return False
-    number, syscall, _ = _LOADED
-    seconds = max(timeout, 0.0)
-    spec = _Timespec(int(seconds), int((seconds - int(seconds)) * 1e9))
-    result = syscall(number, address, FUTEX_WAIT, expected, ctypes.addressof(spec), None, 0)
-    if result == 0:
-        return True
-    if ctypes.get_errno() in (errno.ENOSYS, errno.EPERM):
-        _disable()  # e.g. a seccomp filter: keep the sleeping backoff from now on
-    return False
+        return None
+    number, _, raw = _LOADED
+    return Sleeper(number, raw, address)
 
 
 def waker(address: Optional[int]) -> Optional[Callable[[], Any]]:

@@ -473,21 +473,8 @@ class SharedMemory(Access):
                 self._futex_addr,
                 self._per_yield,
             )
-            if status == _wait.TIMED_OUT:
-                self._fail(
-                    PusmTimeoutError(
-                        "timed out after %s waiting for control of shared memory %r (role %s); "
-                        "the files have been deleted"
-                        % (_describe_timeout(self._timeout), self._prefix, self._role)
-                    )
-                )
-            if status == _wait.PEER_DIED:
-                self._fail(
-                    PeerDiedError(
-                        "the peer playing role %s on prefix %r exited without closing; the files have been deleted"
-                        % (_PEER_ROLE[self._role], self._prefix)
-                    )
-                )
+            if status:  # not READY (0): tested first, the hot path after a wake-up
+                self._fail_wait(status)
         if h[OFF_CLOSED] and not h[own]:
             # Woken by the peer's close, not by a handover. (A peer that hands
             # over and then closes has its last message read first.)
@@ -505,6 +492,23 @@ class SharedMemory(Access):
             # probe: learn here whether the peer is one that holds a lock.
             self._peer_seen_alive = _lock.is_locked(self._hook_fd, self._peer)
         self._ready = True
+
+    def _fail_wait(self, status: int) -> NoReturn:
+        """A wait that ended without control: TIMED_OUT or PEER_DIED."""
+        if status == _wait.TIMED_OUT:
+            self._fail(
+                PusmTimeoutError(
+                    "timed out after %s waiting for control of shared memory %r (role %s); "
+                    "the files have been deleted"
+                    % (_describe_timeout(self._timeout), self._prefix, self._role)
+                )
+            )
+        self._fail(
+            PeerDiedError(
+                "the peer playing role %s on prefix %r exited without closing; the files have been deleted"
+                % (_PEER_ROLE[self._role], self._prefix)
+            )
+        )
 
     def _peer_state(self) -> int:
         """PEER_LOCKED: a live pusm peer (it wakes us); PEER_GONE: the pusm peer we saw
@@ -571,7 +575,9 @@ class SharedMemory(Access):
         # The peer may map our current data file from now on.
         self._data_private = False
         if wait:
-            self._sync()
+            # Not through _sync(): we are open, and one frame less to return
+            # through after a wake-up is measurable (PERFORMANCE.md, #7).
+            self._wait_unblocked(self._deadline())
 
     def resize(self, new_capacity: int) -> None:
         """Grow the data file to ``new_capacity`` bytes (strictly greater than now),

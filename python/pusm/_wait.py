@@ -37,7 +37,7 @@ PROBE_INTERVAL = 10e-3
 FUTEX_BOUND = 50e-3
 
 # wait_for_flag results
-READY = 0
+READY = 0  # falsy: callers test `if status:` for the other two
 TIMED_OUT = 1
 PEER_DIED = 2
 
@@ -136,6 +136,7 @@ def wait_for_flag(
     next_probe = _perf_counter() + PROBE_INTERVAL
     # Probed lazily: a quick handoff must not pay for a lock query.
     pusm_peer = None  # type: Optional[bool]
+    sleeper = None  # type: Optional[_futex.Sleeper]
     shift = (own - _futex.WORD_OFFSET) * 8
     mask = 0xFF << shift | 0xFF << (closed - _futex.WORD_OFFSET) * 8
     while True:
@@ -161,9 +162,23 @@ def wait_for_flag(
             word = _futex.word_value(h)
             if word & mask:
                 continue  # handed over (or closed) since the check above
+            if sleeper is None:
+                sleeper = _futex.sleeper(futex_addr)
+                if sleeper is None:
+                    continue  # futexes were disabled meanwhile: back to the backoff
+            sleeper.expected.value = word
             bound = FUTEX_BOUND if deadline is None else min(FUTEX_BOUND, deadline - now)
-            _futex.wait(futex_addr, word, bound)
-            # Woken, timed out or interrupted: the loop re-checks everything.
-            next_probe = min(next_probe, _perf_counter())
+            _futex.set_timeout(sleeper.timeout, bound)
+            sleeper.sleep()
+            # Woken: return at once, touching as little as possible (see Sleeper).
+            if h[own] or h[closed]:
+                return READY
+            # Timed out, interrupted, or the word changed on the way in.
+            after = _perf_counter()
+            if after - now < bound / 2 and _futex.word_value(h) == word:
+                # Back early with nothing changed (a signal, or a futex that fails
+                # at once): pause, so a failing futex cannot turn into a busy loop.
+                backoff.pause(after, deadline)
+            next_probe = min(next_probe, after)
         else:
             backoff.pause(now, deadline)

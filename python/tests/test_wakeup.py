@@ -15,7 +15,7 @@ import subprocess
 import threading
 import time
 import unittest
-from typing import Callable, Iterator, List, Tuple
+from typing import Callable, Iterator, List, Optional, Tuple
 from unittest import mock
 
 import pusm
@@ -34,19 +34,27 @@ class FutexCalls:
     def __init__(self) -> None:
         self.entered = 0
         self.results: List[bool] = []
-        self._wait = _futex.wait
+        self._sleeper = _futex.sleeper
 
-    def wait(self, address: int, expected: int, timeout: float) -> bool:
-        self.entered += 1
-        woken = self._wait(address, expected, timeout)
-        self.results.append(woken)
-        return woken
+    def sleeper(self, address: int) -> Optional[_futex.Sleeper]:
+        made = self._sleeper(address)
+        if made is not None:
+            sleep = made.sleep
+
+            def recorded() -> int:
+                self.entered += 1
+                result = sleep()
+                self.results.append(result == 0)
+                return result
+
+            made.sleep = recorded
+        return made
 
     @contextlib.contextmanager
     def patch(self, bound: float = _wait.FUTEX_BOUND) -> Iterator[None]:
         """Record the waits, and let each one last up to ``bound`` seconds: with a
         bound far above the test's timeout only a FUTEX_WAKE ends a wait in time."""
-        with mock.patch.object(_futex, "wait", self.wait):
+        with mock.patch.object(_futex, "sleeper", self.sleeper):
             with mock.patch.object(_wait, "FUTEX_BOUND", bound):
                 yield
 
@@ -75,15 +83,84 @@ class FutexPrimitiveTest(unittest.TestCase):
         self.assertEqual(address % 4, 0, "the word is 4-aligned")
         hook[12:15] = b"\x01\x00\x01"
         self.assertEqual(_futex.word_value(hook), 0x010001)
+
+    @needs_futex
+    def test_sleeper_waits_only_while_the_word_holds_the_expected_value(self) -> None:
+        hook = mmap.mmap(-1, mmap.PAGESIZE)
+        self.addCleanup(hook.close)
+        address = _futex.word_address(hook)
+        assert address is not None
+        sleeper = _futex.sleeper(address)
+        assert sleeper is not None
+        hook[12:15] = b"\x00\x01\x00"
         # A word that differs from the expected value returns at once, unwoken.
-        self.assertFalse(_futex.wait(address, 0, 30.0))
+        sleeper.expected.value = 0
+        _futex.set_timeout(sleeper.timeout, 30.0)
+        self.assertEqual(sleeper.sleep(), -1)
+        # The expected value: sleeps until the bound (nobody wakes it).
+        sleeper.expected.value = 0x0100
+        _futex.set_timeout(sleeper.timeout, 0.02)
+        start = time.monotonic()
+        self.assertEqual(sleeper.sleep(), -1)
+        self.assertGreaterEqual(time.monotonic() - start, 0.015)
+        # Woken by a FUTEX_WAKE from another thread: 0.
+        _futex.set_timeout(sleeper.timeout, 30.0)
+        woken = threading.Event()
+
+        def wake_until_woken() -> None:
+            # Repeated: a wake before the sleeper is in the kernel finds nobody.
+            while not woken.wait(0.01):
+                _futex.wake(address)
+
+        thread, errors = in_thread(wake_until_woken)
+        try:
+            self.assertEqual(sleeper.sleep(), 0)
+        finally:
+            woken.set()
+            thread.join()
+        self.assertEqual(errors, [])
+
+    @needs_futex
+    def test_a_futex_that_fails_at_once_does_not_become_a_busy_loop(self) -> None:
+        """Say a filter answers every FUTEX_WAIT at once: the waiter falls back to
+        its sleeping backoff instead of calling it in a tight loop."""
+        hook = mmap.mmap(-1, mmap.PAGESIZE)
+        self.addCleanup(hook.close)
+        hook[13] = 1  # the peer holds control
+        address = _futex.word_address(hook)
+        calls: List[int] = []
+
+        def fail_at_once(*args: object) -> int:
+            calls.append(1)
+            return -1
+
+        def failing(address: int) -> Optional[_futex.Sleeper]:
+            return _futex.Sleeper(0, fail_at_once, address)
+
+        with mock.patch.object(_futex, "sleeper", failing):
+            status = _wait.wait_for_flag(
+                hook, 12, 14, time.perf_counter() + 0.2, False, lambda: _wait.PEER_LOCKED, address
+            )
+        self.assertEqual(status, _wait.TIMED_OUT)
+        self.assertGreater(len(calls), 0, "the futex phase was reached")
+        # A tight loop makes hundreds of thousands of calls in 0.2 s; the backoff
+        # (sleeps growing to 1 ms) a few hundred.
+        self.assertLess(len(calls), 5000)
+
+    def test_set_timeout_splits_seconds_and_clamps_negatives(self) -> None:
+        spec = _futex._Timespec()
+        _futex.set_timeout(spec, 2.25)
+        self.assertEqual((spec.tv_sec, spec.tv_nsec), (2, 250_000_000))
+        _futex.set_timeout(spec, -1.0)
+        self.assertEqual((spec.tv_sec, spec.tv_nsec), (0, 0))
 
     def test_unavailable_means_no_address_and_no_wake(self) -> None:
         hook = mmap.mmap(-1, mmap.PAGESIZE)
         self.addCleanup(hook.close)
         with mock.patch.object(_futex, "AVAILABLE", False):
             self.assertIsNone(_futex.word_address(hook))
-            self.assertFalse(_futex.wait(0, 0, 0.01))
+            self.assertIsNone(_futex.sleeper(0))
+            self.assertIsNone(_futex.waker(0))
             _futex.wake(None)
 
 
