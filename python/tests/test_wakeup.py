@@ -74,22 +74,24 @@ def in_thread(action: Callable[[], None]) -> Tuple[threading.Thread, List[BaseEx
 
 
 class FutexPrimitiveTest(unittest.TestCase):
-    @needs_futex
-    def test_word_address_and_value(self) -> None:
+    def hook_page(self) -> Tuple[mmap.mmap, int]:
+        """A page standing in for the hook mapping, and its futex word's address."""
         hook = mmap.mmap(-1, mmap.PAGESIZE)
         self.addCleanup(hook.close)
         address = _futex.word_address(hook)
         assert address is not None
+        return hook, address
+
+    @needs_futex
+    def test_word_address_and_value(self) -> None:
+        hook, address = self.hook_page()
         self.assertEqual(address % 4, 0, "the word is 4-aligned")
         hook[12:15] = b"\x01\x00\x01"
         self.assertEqual(_futex.word_value(hook), 0x010001)
 
     @needs_futex
     def test_sleeper_waits_only_while_the_word_holds_the_expected_value(self) -> None:
-        hook = mmap.mmap(-1, mmap.PAGESIZE)
-        self.addCleanup(hook.close)
-        address = _futex.word_address(hook)
-        assert address is not None
+        hook, address = self.hook_page()
         sleeper = _futex.sleeper(address)
         assert sleeper is not None
         hook[12:15] = b"\x00\x01\x00"
@@ -124,10 +126,8 @@ class FutexPrimitiveTest(unittest.TestCase):
     def test_a_futex_that_fails_at_once_does_not_become_a_busy_loop(self) -> None:
         """Say a filter answers every FUTEX_WAIT at once: the waiter falls back to
         its sleeping backoff instead of calling it in a tight loop."""
-        hook = mmap.mmap(-1, mmap.PAGESIZE)
-        self.addCleanup(hook.close)
+        hook, address = self.hook_page()
         hook[13] = 1  # the peer holds control
-        address = _futex.word_address(hook)
         calls: List[int] = []
 
         def fail_at_once(*args: object) -> int:
