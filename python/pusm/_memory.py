@@ -575,8 +575,7 @@ class SharedMemory(Access):
         # The peer may map our current data file from now on.
         self._data_private = False
         if wait:
-            # Not through _sync(): we are open, and one frame less to return
-            # through after a wake-up is measurable (PERFORMANCE.md, #7).
+            # Not via _sync() (we are open): a frame less after a wake-up (#7).
             self._wait_unblocked(self._deadline())
 
     def resize(self, new_capacity: int) -> None:
