@@ -1,5 +1,5 @@
-//! Runs the criterion benches of #4 and #6 (`cargo bench`) before the other
-//! measurements, so that one `pusm-bench` command measures all six; their
+//! Runs the criterion bench of #4 (`cargo bench`) before the other
+//! measurements, so that one `pusm-bench` command measures everything; its
 //! samples are then read back like any saved criterion results.
 
 use std::ffi::OsString;
@@ -10,10 +10,7 @@ use crate::error::{Error, Result};
 use crate::scratch::repo;
 
 /// The criterion benches: (measurement, package, bench target).
-pub const BENCHES: [(u8, &str, &str); 2] = [
-    (4, "pusm-examples", "serializers"),
-    (6, "pusm-core", "bulk"),
-];
+pub const BENCHES: [(u8, &str, &str); 1] = [(4, "pusm-examples", "serializers")];
 
 /// `cargo bench -p package --bench bench` in the repository, saving its
 /// results under `criterion_dir`. Its output goes to stderr, so that stdout

@@ -2,15 +2,17 @@
 //! printed as one table.
 //!
 //! ```text
-//! cargo run --release -p pusm-bench                  # all eight, then the table (~6 minutes)
-//! cargo run --release -p pusm-bench -- --saved       # #4 and #6 from the last `cargo bench`
+//! cargo run --release -p pusm-bench                  # all eight, then the table (~4 minutes)
+//! cargo run --release -p pusm-bench -- --saved       # #4 from the last `cargo bench`
 //! cargo run --release -p pusm-bench -- --quick       # the same in seconds (smaller, for tests)
 //! cargo run --release -p pusm-bench -- --json results.json --markdown
 //! ```
 //!
-//! #4 and #6 are criterion benches (`cargo bench -p pusm-examples --bench
-//! serializers`, `cargo bench -p pusm-core --bench bulk`): a full run starts
-//! them first, then reads their saved samples.
+//! #4 is a criterion bench (`cargo bench -p pusm-examples --bench
+//! serializers`): a full run starts it first, then reads its saved samples.
+//! #6 interleaves pusm's copies with their baselines round by round
+//! (`bulk.rs`); `cargo bench -p pusm-core --bench bulk` measures the same
+//! copies with criterion, one after the other, for profiling.
 //!
 //! | # | measurement | baseline, measured in the same run |
 //! |---|---|---|
@@ -31,6 +33,7 @@
 //! measurement failed; 2 on a bad command line.
 
 mod atomics;
+mod bulk;
 mod cargo_bench;
 mod criterion_results;
 mod csharp_codec;
@@ -57,7 +60,6 @@ use error::{Context, Error, Result};
 use report::{Figure, Kind, Outcome, Report, Row, Target};
 use rust_pair::{HandoffSize, HoldSize, PeerArgs, Strategy};
 use scratch::{have, Scratch};
-use stats::Summary;
 
 /// pusm measured against the original's design; prints one table.
 #[derive(Debug, Parser)]
@@ -72,14 +74,14 @@ struct Cli {
     /// Print the table as Markdown.
     #[arg(long)]
     markdown: bool,
-    /// Where criterion saved #4 and #6 (default: $CRITERION_HOME, else
+    /// Where criterion saved #4 (default: $CRITERION_HOME, else
     /// $CARGO_TARGET_DIR/criterion, else target/criterion).
     #[arg(long, value_name = "DIR")]
     criterion_dir: Option<PathBuf>,
     /// Measure only these (of 1 to 8): e.g. --only 1,3.
     #[arg(long, value_delimiter = ',', value_name = "N,...")]
     only: Vec<u8>,
-    /// For #4 and #6, read the results an earlier `cargo bench` saved instead
+    /// For #4, read the results an earlier `cargo bench` saved instead
     /// of running it first (it takes a few minutes). Implied by --quick.
     #[arg(long)]
     saved: bool,
@@ -128,6 +130,7 @@ struct Sizes {
     python: foreign::CounterSize,
     csharp: foreign::CounterSize,
     wake: wakeup::WakeSize,
+    bulk: bulk::BulkSize,
 }
 
 impl Sizes {
@@ -157,6 +160,11 @@ impl Sizes {
                     waits: [5, 3, 1],
                     pinned: 500,
                 },
+                bulk: bulk::BulkSize {
+                    bytes: 4 << 20,
+                    rounds: 3,
+                    warmup: 1,
+                },
             }
         } else {
             Sizes {
@@ -182,6 +190,11 @@ impl Sizes {
                 wake: wakeup::WakeSize {
                     waits: [50, 20, 5],
                     pinned: 5_000,
+                },
+                bulk: bulk::BulkSize {
+                    bytes: 64 << 20,
+                    rounds: 40,
+                    warmup: 3,
                 },
             }
         }
@@ -413,72 +426,13 @@ impl Run<'_> {
                     baseline,
                     target,
                 };
-                out.push(self.saved(
-                    spec,
-                    dir,
-                    group,
-                    "derived",
-                    function,
-                    Kind::Time,
-                    "serializers",
-                ));
+                out.push(self.saved(spec, dir, group, "derived", function));
             }
         }
         out
     }
 
-    fn bulk(&mut self, dir: &std::path::Path) -> Vec<Row> {
-        let baseline = "copy_from_slice between two Vec<u8> of 64 MiB";
-        let kind = Kind::Copy { bytes: 64 << 20 };
-        let mut out = Vec::new();
-        for (key, function, label) in [
-            (
-                "bulk_write",
-                "write_bytes",
-                "write_bytes of 64 MiB into a SharedMemory",
-            ),
-            (
-                "bulk_read",
-                "read_bytes",
-                "read_bytes of 64 MiB from a SharedMemory (a new Vec each call)",
-            ),
-            (
-                "bulk_read_into",
-                "read_bytes_into",
-                "read_bytes_into a kept 64 MiB buffer from a SharedMemory",
-            ),
-        ] {
-            let spec = Spec {
-                issue: 6,
-                key,
-                label: label.to_owned(),
-                baseline,
-                target: Target::ThroughputAtLeast(0.8),
-            };
-            out.push(self.saved(spec, dir, "bulk_64mib", function, "memcpy", kind, "bulk"));
-        }
-        // Where read_bytes' time goes: the same fresh allocation without pusm.
-        let spec = Spec {
-            issue: 6,
-            key: "bulk_read_fresh",
-            label: "the same read_bytes, vs a fresh allocation filled without pusm".to_owned(),
-            baseline: "a new Vec<u8> of 64 MiB each call, filled with extend_from_slice",
-            target: Target::Info,
-        };
-        out.push(self.saved(
-            spec,
-            dir,
-            "bulk_64mib",
-            "read_bytes",
-            "fresh_vec_memcpy",
-            kind,
-            "bulk",
-        ));
-        out
-    }
-
-    /// A row from criterion's saved results of `group`.
-    #[allow(clippy::too_many_arguments)]
+    /// A row of #4 from criterion's saved results of `group`.
     fn saved(
         &mut self,
         spec: Spec,
@@ -486,14 +440,8 @@ impl Run<'_> {
         group: &str,
         pusm: &str,
         baseline: &str,
-        kind: Kind,
-        bench: &str,
     ) -> Row {
-        let package = if bench == "bulk" {
-            "pusm-core"
-        } else {
-            "pusm-examples"
-        };
+        let (package, bench) = ("pusm-examples", "serializers");
         match criterion_results::pair(dir, group, pusm, baseline) {
             Ok(criterion_results::Pair::Found(p, b)) => {
                 let note = format!(
@@ -505,14 +453,9 @@ impl Run<'_> {
                 if !self.notes.contains(&note) {
                     self.notes.push(note);
                 }
-                let figure = |s: Summary| Figure {
-                    kind,
-                    summary: s,
-                    show_p99: kind == Kind::Time,
-                };
                 spec.row(Outcome::Measured {
-                    pusm: figure(p.summary),
-                    baseline: figure(b.summary),
+                    pusm: Figure::time(p.summary),
+                    baseline: Figure::time(b.summary),
                 })
             }
             Ok(criterion_results::Pair::Missing) => spec.row(Outcome::NotRun(format!(
@@ -640,7 +583,7 @@ fn run(cli: &Cli) -> Result<Report> {
     all.extend(run.serializers(&criterion_dir));
     all.extend(run.python_codec());
     all.extend(run.numpy_codec());
-    all.extend(run.bulk(&criterion_dir));
+    all.extend(run.bulk());
     all.extend(run.python_payload());
     all.extend(run.wakeup());
     all.extend(run.csharp_codec());

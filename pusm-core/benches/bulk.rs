@@ -1,11 +1,16 @@
-//! Measurement 6 of pusm's benchmarks: `write_bytes` and `read_bytes` of 64 MiB
-//! on a `SharedMemory`, against a plain memcpy (`copy_from_slice` between two
-//! `Vec<u8>` of the same size) measured in the same run.
+//! The copies of measurement 6 under criterion: `write_bytes` and
+//! `read_bytes` of 64 MiB on a `SharedMemory`, against a plain memcpy
+//! (`copy_from_slice` between two `Vec<u8>` of the same size).
 //!
 //! ```sh
 //! cargo bench -p pusm-core --bench bulk
-//! cargo run --release -p pusm-bench   # reads the saved results into its table
 //! ```
+//!
+//! For profiling one copy at a time. The table's rows come from
+//! `pusm-bench` (`pusm-bench/src/bulk.rs`), which interleaves the same
+//! copies round by round: criterion measures one function after the other,
+//! and on a shared machine the memory bandwidth can drift by a third between
+//! two of them.
 //!
 //! The shared memory lives in a private temp directory (the system temp dir,
 //! as for any pusm user), created and removed by the bench. `read_bytes`
