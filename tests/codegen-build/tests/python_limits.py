@@ -4,51 +4,10 @@ Run by tests/limits.rs as ``python3 python_limits.py GENERATED_DIR``: the module
 generated from tests/codegen-build/schemas/deep.pusm and big.pusm. Prints ``ok``.
 """
 
-import struct
 import sys
 
-
-class Memory:
-    """The original package's primitive methods over a bytearray."""
-
-    def __init__(self):
-        self.data = bytearray()
-
-    def _read(self, offset, length):
-        if offset < 0 or length < 0 or offset + length > len(self.data):
-            raise IndexError("%d bytes at %d past the end (%d)" % (length, offset, len(self.data)))
-        return bytes(self.data[offset : offset + length])
-
-    def _write(self, offset, data):
-        end = offset + len(data)
-        if end > len(self.data):
-            self.data.extend(bytes(end - len(self.data)))
-        self.data[offset:end] = data
-        return end
-
-    def read_bool(self, offset):
-        return self._read(offset, 1) != b"\x00", offset + 1
-
-    def read_int32(self, offset):
-        return struct.unpack("<i", self._read(offset, 4))[0], offset + 4
-
-    def read_float32(self, offset):
-        return struct.unpack("<f", self._read(offset, 4))[0], offset + 4
-
-    def read_bytes(self, offset, length):
-        return self._read(offset, length), offset + length
-
-    def write_bool(self, offset, value):
-        return self._write(offset, b"\x01" if value else b"\x00")
-
-    def write_int32(self, offset, value):
-        return self._write(offset, struct.pack("<i", value))
-
-    def write_float32(self, offset, value):
-        return self._write(offset, struct.pack("<f", value))
-
-    def write_bytes(self, offset, data):
-        return self._write(offset, bytes(data))
+# The same five primitives the agreement test checks generated code against.
+from python_agreement import Memory
 
 
 def round_trip(cls, value):
