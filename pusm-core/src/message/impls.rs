@@ -266,7 +266,7 @@ impl<T: SharedLayout, const N: usize> SharedLayout for Box<[T; N]> {
 
     #[inline]
     fn write<B: SharedBuffer + ?Sized>(&self, buf: &mut B, offset: usize) -> Result<usize> {
-        T::write_run(&self[..], buf, offset)
+        (**self).write(buf, offset)
     }
     fn read<B: SharedBuffer + ?Sized>(buf: &mut B, offset: usize) -> Result<(Self, usize)> {
         let mut items = Vec::with_capacity(N.min(MAX_PREALLOCATED_ELEMENTS));
@@ -282,10 +282,7 @@ impl<T: SharedLayout, const N: usize> SharedLayout for Box<[T; N]> {
     }
     #[inline]
     fn encoded_len(&self) -> usize {
-        match T::LAYOUT.fixed_size() {
-            Some(size) => size * N,
-            None => self.iter().map(SharedLayout::encoded_len).sum(),
-        }
+        (**self).encoded_len()
     }
 }
 
