@@ -3,6 +3,8 @@
 //! orphans and damaged ones. Checks the output, the exit status and what is
 //! left on disk.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -10,16 +12,7 @@ use std::time::Duration;
 
 use pusm_core::{Role, SharedBuffer, SharedLayout, SharedMemory};
 use pusm_examples::schemas::robot;
-
-fn pusm(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pusm"))
-        .arg("--dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TMPDIR")
-        .output()
-        .expect("run pusm")
-}
+use support::pusm;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -5,25 +5,17 @@
 //! its test binary, so the peak memory of this process's children is the
 //! `pusm` runs' own.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::path::PathBuf;
 
 use pusm_core::{SharedLayout, VecBuffer};
 use pusm_examples::schemas::robot;
+use support::pusm;
 
 /// Peak memory, in bytes, a `pusm` run may reach: far below the 2 GiB a
 /// whole read of the capacity takes.
 const MAX_PEAK: u64 = 256 << 20;
-
-fn pusm(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pusm"))
-        .arg("--dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TMPDIR")
-        .output()
-        .expect("run pusm")
-}
 
 /// The largest peak resident size among the waited-for children, in bytes.
 fn children_peak() -> u64 {
