@@ -4,10 +4,10 @@
 //! `peers/CSharpCodecBaseline.cs`), timed by `peers/CSharpCodec.cs` in one
 //! Mono process, the two alternating.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Result};
+use crate::foreign::{cs_files, mcs};
 use crate::peer_output::PeerOutput;
 use crate::report::{Figure, Row};
 use crate::scratch::{peers_dir, repo_file, Peer, Scratch};
@@ -73,18 +73,7 @@ fn measure(scratch: &Scratch, quick: bool) -> Result<PeerOutput> {
     sources.push(peers_dir().join("CSharpCodecBaseline.cs"));
     sources.push(peers_dir().join("CSharpCodec.cs"));
     let exe = out.join("CSharpCodec.exe");
-    let mut mcs = scratch.command("mcs");
-    mcs.args([
-        "-langversion:7.2",
-        "-unsafe",
-        "-optimize+",
-        "-nologo",
-        "-target:exe",
-        "-r:System.Core.dll",
-    ])
-    .arg(format!("-out:{}", exe.display()))
-    .args(&sources);
-    Peer::spawn(mcs, "mcs building CSharpCodec.exe")?.finish_ok(Duration::from_secs(120))?;
+    mcs(scratch, &exe, &sources)?;
     let mut command = scratch.command("mono");
     command.arg(&exe);
     if quick {
@@ -92,20 +81,6 @@ fn measure(scratch: &Scratch, quick: bool) -> Result<PeerOutput> {
     }
     let finished = Peer::spawn(command, "CSharpCodec.exe")?.finish_ok(Duration::from_secs(600))?;
     PeerOutput::parse("CSharpCodec.exe", &finished.stdout, &KEYS)
-}
-
-/// The `.cs` files of `dir`, sorted.
-fn cs_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .context(|| format!("cannot list {}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "cs"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(Error::new(format!("no C# sources in {}", dir.display())));
-    }
-    Ok(files)
 }
 
 /// The keys `CSharpCodec.exe` prints a `RESULT` line for.

@@ -33,21 +33,23 @@ pub fn python(scratch: &Scratch, script: &Path) -> Command {
     command
 }
 
+/// `peers/pusm_peer.py` on pusm's Python runtime at `runtime`, joining `prefix`.
+pub fn pusm_python_peer(scratch: &Scratch, prefix: &str, runtime: &Path) -> Command {
+    let mut command = python(scratch, &peers_dir().join("pusm_peer.py"));
+    command
+        .arg("--prefix")
+        .arg(prefix)
+        .arg("--runtime")
+        .arg(runtime);
+    command
+}
+
 /// Rust-Python round trips: (pusm's Python runtime, original-style Python peer).
 /// The Python side plays the Python role, as the original package does.
 pub fn python_round_trips(scratch: &Scratch, size: CounterSize) -> Result<(Summary, Summary)> {
     let runtime = repo_file("python")?;
-    let pusm_peer = peers_dir().join("pusm_peer.py");
     let original_peer = peers_dir().join("original_peer.py");
-    let pusm_command = |prefix: &str| -> Result<Command> {
-        let mut command = python(scratch, &pusm_peer);
-        command
-            .arg("--prefix")
-            .arg(prefix)
-            .arg("--runtime")
-            .arg(&runtime);
-        Ok(command)
-    };
+    let pusm_command = |prefix: &str| Ok(pusm_python_peer(scratch, prefix, &runtime));
     let original_command = |prefix: &str| -> Result<Command> {
         let mut command = python(scratch, &original_peer);
         command.arg("--prefix").arg(prefix);
@@ -124,39 +126,51 @@ fn alternate(
 fn build_csharp(scratch: &Scratch) -> Result<PathBuf> {
     let out = scratch.path().join("csharp");
     std::fs::create_dir_all(&out).context(|| format!("cannot create {}", out.display()))?;
-    let runtime_dir = repo_file("unity/com.pusm.runtime/Runtime")?;
-    let mut runtime: Vec<PathBuf> = std::fs::read_dir(&runtime_dir)
-        .context(|| format!("cannot list {}", runtime_dir.display()))?
+    let mut pusm_sources = cs_files(&repo_file("unity/com.pusm.runtime/Runtime")?)?;
+    pusm_sources.push(peers_dir().join("PusmPeer.cs"));
+    mcs(scratch, &out.join("PusmPeer.exe"), &pusm_sources)?;
+    mcs(
+        scratch,
+        &out.join("OriginalPeer.exe"),
+        &[peers_dir().join("OriginalPeer.cs")],
+    )?;
+    Ok(out)
+}
+
+/// The `.cs` files of `dir`, sorted.
+pub fn cs_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .context(|| format!("cannot list {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "cs"))
         .collect();
-    runtime.sort();
-    if runtime.is_empty() {
-        return Err(Error::new(format!(
-            "no C# runtime sources in {}",
-            runtime_dir.display()
-        )));
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::new(format!("no C# sources in {}", dir.display())));
     }
-    let mcs = |output: &str, sources: &[PathBuf]| -> Result<()> {
-        let mut command = scratch.command("mcs");
-        command
-            .args([
-                "-langversion:7.2",
-                "-unsafe",
-                "-optimize+",
-                "-nologo",
-                "-target:exe",
-                "-r:System.Core.dll",
-            ])
-            .arg(format!("-out:{}", out.join(output).display()))
-            .args(sources);
-        Peer::spawn(command, format!("mcs building {output}"))?
-            .finish_ok(std::time::Duration::from_secs(120))
-            .map(|_| ())
-    };
-    let mut pusm_sources = runtime;
-    pusm_sources.push(peers_dir().join("PusmPeer.cs"));
-    mcs("PusmPeer.exe", &pusm_sources)?;
-    mcs("OriginalPeer.exe", &[peers_dir().join("OriginalPeer.cs")])?;
-    Ok(out)
+    Ok(files)
+}
+
+/// Compiles `sources` with `mcs` into the executable `exe` (optimized,
+/// `unsafe` allowed, C# 7.2: what the runtime and the peers need).
+pub fn mcs(scratch: &Scratch, exe: &Path, sources: &[PathBuf]) -> Result<()> {
+    let mut command = scratch.command("mcs");
+    command
+        .args([
+            "-langversion:7.2",
+            "-unsafe",
+            "-optimize+",
+            "-nologo",
+            "-target:exe",
+            "-r:System.Core.dll",
+        ])
+        .arg(format!("-out:{}", exe.display()))
+        .args(sources);
+    let name = exe.file_name().map_or_else(
+        || exe.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    Peer::spawn(command, format!("mcs building {name}"))?
+        .finish_ok(std::time::Duration::from_secs(120))
+        .map(|_| ())
 }

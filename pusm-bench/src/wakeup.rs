@@ -15,7 +15,7 @@ use pusm_core::{Role, SharedBuffer};
 
 use crate::atomics::{Flags, DRIVER};
 use crate::error::{Context, Error, Result};
-use crate::foreign::python;
+use crate::foreign::{pusm_python_peer, python};
 use crate::rust_pair::{
     counter_round_trips, create_driver, monotonic_ns, peer_command, pusm_hold, with_peer, PeerArgs,
     PeerMode, Strategy, Wait, WAIT_LIMIT,
@@ -238,15 +238,7 @@ pub fn pinned_round_trips(scratch: &Scratch, samples: usize) -> Result<(Summary,
         counter_round_trips(
             scratch,
             Role::Unity,
-            |prefix| {
-                let mut command = python(scratch, &peers_dir().join("pusm_peer.py"));
-                command
-                    .arg("--prefix")
-                    .arg(prefix)
-                    .arg("--runtime")
-                    .arg(&runtime);
-                Ok(command)
-            },
+            |prefix| Ok(pusm_python_peer(scratch, prefix, &runtime)),
             "the pusm Python peer (pinned)",
             samples,
             samples,
