@@ -1,6 +1,6 @@
 //! The plan's data types: steps, runs, fixed values, variable parts.
 
-use pusm_schema::TypeId;
+use pusm_schema::{TypeId, TypeRef};
 
 /// How one struct (or one list element, optional value or array element that
 /// is not fixed-size) is written and read: its steps in wire order.
@@ -128,6 +128,25 @@ pub enum Fixed {
         /// The element, with offsets relative to the element's first byte.
         element: Box<Fixed>,
     },
+}
+
+impl Fixed {
+    /// The schema type this value encodes (an array's element type, say,
+    /// for an emitter declaring it).
+    pub fn schema_type(&self) -> TypeRef {
+        match self {
+            Fixed::Scalar { scalar, .. } => match scalar {
+                Scalar::Bool => TypeRef::Bool,
+                Scalar::Int32 => TypeRef::Int32,
+                Scalar::Float32 => TypeRef::Float32,
+                Scalar::Enum(id) => TypeRef::Named(*id),
+            },
+            Fixed::Struct { ty, .. } | Fixed::Nested { ty, .. } => TypeRef::Named(*ty),
+            Fixed::Repeat { count, element, .. } => {
+                TypeRef::Array(Box::new(element.schema_type()), *count)
+            }
+        }
+    }
 }
 
 /// A primitive wire value.

@@ -699,7 +699,7 @@ impl FileEmitter<'_> {
                 stride,
                 element,
             } => {
-                let element_ty = self.fixed_type(element);
+                let element_ty = element.schema_type();
                 let array =
                     self.reuse_array(w, &element_ty, target, &count.to_string(), ctx, temps);
                 let index = temps.fresh("i");
@@ -711,22 +711,6 @@ impl FileEmitter<'_> {
                 self.block(w, |w| {
                     self.decode_fixed(w, element, &item, &element_base, place, ctx, temps)
                 });
-            }
-        }
-    }
-
-    /// The schema type of a fixed value (for array element types).
-    fn fixed_type(&self, value: &Fixed) -> TypeRef {
-        match value {
-            Fixed::Scalar { scalar, .. } => match scalar {
-                Scalar::Bool => TypeRef::Bool,
-                Scalar::Int32 => TypeRef::Int32,
-                Scalar::Float32 => TypeRef::Float32,
-                Scalar::Enum(id) => TypeRef::Named(*id),
-            },
-            Fixed::Struct { ty, .. } | Fixed::Nested { ty, .. } => TypeRef::Named(*ty),
-            Fixed::Repeat { count, element, .. } => {
-                TypeRef::Array(Box::new(self.fixed_type(element)), *count)
             }
         }
     }

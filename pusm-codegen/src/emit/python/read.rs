@@ -245,7 +245,7 @@ impl Module<'_> {
             {
                 // Decoded in place: `local = None`, then the value if present.
                 let local = locals.fresh(&self.local_hint(&part.path));
-                let ty = self.fixed_type(value);
+                let ty = value.schema_type();
                 w.line(format!(
                     "{local}: typing.Optional[{}] = None",
                     self.hint(&ty)
@@ -432,7 +432,7 @@ impl Module<'_> {
         let key = format!("decode {where_} {value:?}");
         let hint = format!("decode_{}", where_.replace('.', "_").to_lowercase());
         self.function(&key, &hint, |name| {
-            let ty = self.fixed_type(value);
+            let ty = value.schema_type();
             let mut w = Writer::new(super::expr::INDENT);
             def_line(
                 &mut w,
@@ -469,22 +469,6 @@ impl Module<'_> {
         match plan::plan_fixed(self.schema, &whole, 0) {
             Some(value) => self.decoder_function(&value, self.schema.item(ty).name()),
             None => String::new(),
-        }
-    }
-
-    /// The schema type of a planned fixed value.
-    pub(super) fn fixed_type(&self, value: &Fixed) -> TypeRef {
-        match value {
-            Fixed::Scalar { scalar, .. } => match scalar {
-                Scalar::Bool => TypeRef::Bool,
-                Scalar::Int32 => TypeRef::Int32,
-                Scalar::Float32 => TypeRef::Float32,
-                Scalar::Enum(id) => TypeRef::Named(*id),
-            },
-            Fixed::Struct { ty, .. } | Fixed::Nested { ty, .. } => TypeRef::Named(*ty),
-            Fixed::Repeat { count, element, .. } => {
-                TypeRef::Array(Box::new(self.fixed_type(element)), *count)
-            }
         }
     }
 

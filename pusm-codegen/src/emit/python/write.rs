@@ -274,7 +274,7 @@ impl Module<'_> {
         let key = format!("encode {where_} {value:?}");
         let hint = format!("encode_{}", where_.replace('.', "_").to_lowercase());
         self.function(&key, &hint, |name| {
-            let ty = self.fixed_type(value);
+            let ty = value.schema_type();
             let mut w = Writer::new(INDENT);
             let param = format!("value: {}", self.hint(&ty));
             def_line(&mut w, name, &["parts: typing.List[bytes]", &param], "None");
